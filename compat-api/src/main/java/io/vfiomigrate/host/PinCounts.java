@@ -1,0 +1,139 @@
+package io.vfiomigrate.host;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * FOLL_PIN counts of the pages of one VMA, indexed by page within the VMA and stored as
+ * maximal segments of equal non-zero count. Pinning a whole VMA, whatever its physical layout,
+ * is one segment; state grows only where pins of different extents interleave.
+ *
+ * <p>Invariants: segments are disjoint, non-empty, hold counts above zero, and adjacent
+ * segments have different counts.
+ */
+final class PinCounts {
+  /** {@code [first, last]} pages with {@code count} pins each. */
+  private record Segment(long first, long last, long count) {
+    long npages() {
+      return last - first + 1;
+    }
+  }
+
+  /** The change in totals caused by one {@link #add}. */
+  record Delta(long pinnedPages, long pinRefs) {}
+
+  private final TreeMap<Long, Segment> segments = new TreeMap<>();
+
+  long count(long index) {
+    Map.Entry<Long, Segment> e = segments.floorEntry(index);
+    return e != null && e.getValue().last() >= index ? e.getValue().count() : 0;
+  }
+
+  /**
+   * Adds {@code delta} pins to each page of {@code [first, last]}.
+   *
+   * @throws IllegalStateException, changing nothing, if a page would drop below zero pins
+   */
+  Delta add(long first, long last, long delta) {
+    if (delta < 0) {
+      requireAtLeast(first, last, -delta);
+    }
+    split(first);
+    split(last + 1);
+    List<Segment> inside = new ArrayList<>(segments.subMap(first, true, last, true).values());
+    long pinnedPages = 0;
+    long cursor = first;
+    for (Segment s : inside) {
+      if (cursor < s.first()) {
+        segments.put(cursor, new Segment(cursor, s.first() - 1, delta));
+        pinnedPages += s.first() - cursor;
+      }
+      long count = s.count() + delta;
+      if (count == 0) {
+        segments.remove(s.first());
+        pinnedPages -= s.npages();
+      } else {
+        segments.put(s.first(), new Segment(s.first(), s.last(), count));
+      }
+      cursor = s.last() + 1;
+    }
+    if (cursor <= last) {
+      segments.put(cursor, new Segment(cursor, last, delta));
+      pinnedPages += last - cursor + 1;
+    }
+    merge(first);
+    merge(last + 1);
+    return new Delta(pinnedPages, delta * (last - first + 1));
+  }
+
+  /** Number of stored segments: the model's state for this VMA's pins. */
+  int segmentCount() {
+    return segments.size();
+  }
+
+  boolean isEmpty() {
+    return segments.isEmpty();
+  }
+
+  /** {@code [first,last]xcount} per segment, in order. */
+  String dump() {
+    StringBuilder out = new StringBuilder();
+    for (Segment s : segments.values()) {
+      out.append('[').append(s.first()).append(',').append(s.last()).append("]x")
+          .append(s.count()).append(' ');
+    }
+    return out.toString().trim();
+  }
+
+  /**
+   * @throws IllegalStateException unless every page of {@code [first, last]} has at least
+   *     {@code minimum} pins
+   */
+  void requireAtLeast(long first, long last, long minimum) {
+    long cursor = first;
+    Map.Entry<Long, Segment> floor = segments.floorEntry(first);
+    List<Segment> covering = new ArrayList<>();
+    if (floor != null && floor.getValue().last() >= first) {
+      covering.add(floor.getValue());
+    }
+    covering.addAll(segments.subMap(first, false, last, true).values());
+    for (Segment s : covering) {
+      if (s.first() > cursor || s.count() < minimum) {
+        break;
+      }
+      cursor = s.last() + 1;
+      if (cursor > last) {
+        return;
+      }
+    }
+    throw new IllegalStateException(
+        "unpin of page " + cursor + " that has fewer than " + minimum + " pins");
+  }
+
+  /** Makes {@code index} the first page of a segment if a segment straddles it. */
+  private void split(long index) {
+    Map.Entry<Long, Segment> e = segments.lowerEntry(index);
+    if (e == null || e.getValue().last() < index) {
+      return;
+    }
+    Segment s = e.getValue();
+    segments.put(s.first(), new Segment(s.first(), index - 1, s.count()));
+    segments.put(index, new Segment(index, s.last(), s.count()));
+  }
+
+  /** Joins the segment starting at {@code index} with its left neighbour if they are equal. */
+  private void merge(long index) {
+    Segment right = segments.get(index);
+    Map.Entry<Long, Segment> left = segments.lowerEntry(index);
+    if (right == null || left == null) {
+      return;
+    }
+    Segment l = left.getValue();
+    if (l.last() + 1 == index && l.count() == right.count()) {
+      segments.remove(index);
+      segments.put(l.first(), new Segment(l.first(), right.last(), l.count()));
+    }
+  }
+}
