@@ -132,7 +132,7 @@ class Gen:
         elif c.maps and x < 0.22:                     # the same memory again elsewhere
             _, ms, mv, _ = r.choice(c.maps)
             vaddr, size = mv, ms
-        elif x < 0.30:                                # invalid arguments
+        elif x < 0.27:                                # invalid arguments
             bad = r.choice(["iova", "vaddr", "size", "zero", "wrap-iova", "wrap-vaddr", "noprot"])
             if bad == "iova":
                 iova += r.choice([0x200, 0x800, 0xC00])
@@ -251,9 +251,11 @@ class Gen:
             self.set_iommu(c)
             return
         emul = [g for g in c.groups if self.kind[g] == "EMULATED"]
-        w = [("map", 30), ("unmap", 18), ("pin", 26 if emul and c.backend else 0),
-             ("unpin", 10 if emul and c.backend else 0), ("attach", 7 if self.free_groups(pid) else 0),
-             ("detach", 5), ("setiommu", 1)]
+        held = any(self.pins[g] for g in emul)
+        w = [("map", 30 + (25 if len(c.maps) < 2 else 0)), ("unmap", 18 if c.maps else 3),
+             ("pin", (26 if c.maps else 3) if emul and c.backend else 0),
+             ("unpin", (10 if held else 2) if emul and c.backend else 0),
+             ("attach", 7 if self.free_groups(pid) else 0), ("detach", 5), ("setiommu", 1)]
         op = r.choices([k for k, _ in w], [v for _, v in w])[0]
         if op == "map":
             self.ev_map(c)
@@ -280,7 +282,11 @@ class Gen:
             for _ in range(ncont):
                 c = self.new_cont(pid)
                 free = self.free_groups(pid)
-                self.attach(c, r.choice(free))
+                g = r.choice(free)
+                self.attach(c, g)
+                other = [h for h in self.free_groups(pid) if self.kind[h] != self.kind[g]]
+                if other and r.random() < 0.6:        # usually a passthrough device and an mdev
+                    self.attach(c, r.choice(other))
                 if r.random() < 0.15:
                     self.ev_map(c)                    # a map before VFIO_SET_IOMMU
                 self.set_iommu(c)

@@ -101,11 +101,18 @@ class Events(list):
         return self._add("containerClose", {"container": c}, pid, errno)
 
 
+# The oracle's IOMMU: QEMU 7.2 intel-iommu, 39-bit address width (DMAR "Host address width 39"),
+# 4K|2M|1G pages (SLLPS 0x3, the default bitmap). Its reserved MSI window 0xfee00000-0xfeefffff
+# cannot be expressed in IommuConfig (see the README).
+APERTURE_LAST = (1 << 39) - 1
+
+
 def trace(description, tasks, memory, events, source="hand-written", dma_entry_limit=None):
     h = {"formatVersion": 1, "pageSize": s(P), "description": description, "source": source,
-         "kernel": "6.12", "tasks": tasks, "memory": memory}
+         "kernel": "6.12", "tasks": tasks, "memory": memory,
+         "iommu": {"apertureLast": s(APERTURE_LAST)}}
     if dma_entry_limit is not None:
-        h["iommu"] = {"dmaEntryLimit": dma_entry_limit}
+        h["iommu"]["dmaEntryLimit"] = dma_entry_limit
     return {"header": h, "events": list(events)}
 
 
