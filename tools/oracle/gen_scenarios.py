@@ -452,7 +452,7 @@ def wrap_vaddr():
 
 
 @scenario("map-no-read-no-write",
-          "MAP with neither READ nor WRITE: type1 EINVAL; compat does not check prot")
+          "MAP with neither READ nor WRITE: type1/native EINVAL; compat accepts it where no IOMMU domain maps it")
 def no_prot():
     e = Events()
     e.open().attach(GA).set_iommu()
@@ -777,7 +777,7 @@ def b_huge():
 
 
 @scenario("readonly-map-untouched-memory",
-          "read-only maps of never-touched memory (ANON, THP, HUGETLB_2M): what gets pinned and charged")
+          "read-only maps of never-touched ANON/THP/HUGETLB_2M memory: every page is charged (no zero-page case)")
 def ro_untouched():
     e = Events()
     e.open().attach(GA).set_iommu()
