@@ -433,8 +433,10 @@ def wrap_iova():
     e.map(V, U64 - P, 2 * P, errno="EINVAL").map(V, 0x100000, U64 - P, errno="EINVAL")
     e.map(V, 0x100000, MiB, errno="OK").unmap_all(errno="OK", unmapped=MiB).close()
     return trace("MAP at IOVA 2^64-4096 with size 8192, and at IOVA 0x100000 with size 2^64-4096: iova + size "
-                 "- 1 wraps. type1 checks the wrap and returns EINVAL; iommufd detects the overflow "
-                 "(EOVERFLOW expected). Needs the project harness (tools/oracle/replay.c parses values >= 2^63).",
+                 "- 1 wraps. type1 checks the wrap and returns EINVAL for both; iommufd returns EOVERFLOW for the "
+                 "first (iova + length - 1 overflows) and EINVAL for the second (a length above SIZE_MAX - "
+                 "PAGE_SIZE is refused before the overflow checks). Needs the project harness "
+                 "(tools/oracle/replay.c parses values >= 2^63).",
                  [task(100, uid(), 4 * MiB)], [region(100, V, MiB, "ANON")], e)
 
 
@@ -665,8 +667,10 @@ def unmap_invalid():
     e.unmap(0x100000, MiB, errno="OK", unmapped=MiB).close()
     return trace("MAP 1 MiB at 0x100000, then UNMAPs type1 rejects with EINVAL before looking at mappings: "
                  "iova 0x100800, size 2 KiB, size 1 MiB + 2 KiB, size 0, and size 2^64-4096 (wraps). "
-                 "iommufd does no alignment check on unmap: the unaligned ones hit the mapping partially "
-                 "(ENOENT); size 0 is EINVAL and the wrap EOVERFLOW. Then the exact unmap.",
+                 "iommufd does no alignment check on unmap: iova 0x100800 and size 2 KiB cover the mapping "
+                 "only partly (ENOENT), size 1 MiB + 2 KiB covers it whole and removes it (OK, 1 MiB); size 0 "
+                 "is EINVAL and the wrap EOVERFLOW; the final exact unmap then finds nothing (compat OK 0, "
+                 "native ENOENT).",
                  [task(100, uid(), 4 * MiB)], [region(100, V, MiB, "ANON")], e)
 
 
