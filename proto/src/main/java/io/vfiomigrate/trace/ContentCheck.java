@@ -1,8 +1,12 @@
 package io.vfiomigrate.trace;
 
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.EnumValueDescriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import com.google.protobuf.UnknownFieldSet;
+import com.google.protobuf.WireFormat;
+import java.util.Locale;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -20,14 +24,10 @@ final class ContentCheck {
   }
 
   private static @Nullable Problem walk(Message message, String path) {
-    Map<Integer, ?> unknown = message.getUnknownFields().asMap();
+    Map<Integer, UnknownFieldSet.Field> unknown = message.getUnknownFields().asMap();
     if (!unknown.isEmpty()) {
-      return new Problem(
-          null,
-          "unknown field number "
-              + unknown.keySet().iterator().next()
-              + " in "
-              + message.getDescriptorForType().getName());
+      Map.Entry<Integer, UnknownFieldSet.Field> first = unknown.entrySet().iterator().next();
+      return unknownField(message.getDescriptorForType(), first.getKey(), first.getValue(), path);
     }
     for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
       FieldDescriptor.JavaType type = field.getJavaType();
@@ -51,6 +51,33 @@ final class ContentCheck {
       }
     }
     return null;
+  }
+
+  /**
+   * A known number lands among the unknown fields when it arrived with the wrong wire type;
+   * that deserves a different message than a number the schema does not have.
+   */
+  private static Problem unknownField(
+      Descriptor type, int number, UnknownFieldSet.Field field, String path) {
+    FieldDescriptor known = type.findFieldByNumber(number);
+    if (known == null) {
+      return new Problem(null, "unknown field number " + number + " in " + type.getName());
+    }
+    int wireType;
+    if (!field.getVarintList().isEmpty()) {
+      wireType = WireFormat.WIRETYPE_VARINT;
+    } else if (!field.getFixed64List().isEmpty()) {
+      wireType = WireFormat.WIRETYPE_FIXED64;
+    } else if (!field.getLengthDelimitedList().isEmpty()) {
+      wireType = WireFormat.WIRETYPE_LENGTH_DELIMITED;
+    } else if (!field.getFixed32List().isEmpty()) {
+      wireType = WireFormat.WIRETYPE_FIXED32;
+    } else {
+      wireType = WireFormat.WIRETYPE_START_GROUP;
+    }
+    return Problem.at(
+        path + known.getJsonName(),
+        "wrong wire type " + wireType + " for " + known.getType().name().toLowerCase(Locale.ROOT));
   }
 
   private static @Nullable Problem check(FieldDescriptor field, Object value, String path) {

@@ -1,5 +1,7 @@
 package io.vfiomigrate.trace;
 
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.MalformedJsonException;
 import java.io.EOFException;
 import java.io.IOException;
@@ -30,6 +32,22 @@ final class JsonErrors {
       return InputFiles.readFailed(file, io);
     }
     throw new IllegalArgumentException("not a JSON reader exception", e);
+  }
+
+  /**
+   * Requires the reader to be at the end of the document. Strict Gson throws a syntax error
+   * when it sees a second top-level value; this says what is actually wrong.
+   */
+  static void requireEnd(JsonReader reader, String file) throws IOException {
+    boolean atEnd;
+    try {
+      atEnd = reader.peek() == JsonToken.END_DOCUMENT;
+    } catch (MalformedJsonException e) {
+      atEnd = false;
+    }
+    if (!atEnd) {
+      throw TraceFormatException.malformed(file, null, null, "data after the top-level object");
+    }
   }
 
   private static String describe(@Nullable String message) {

@@ -83,9 +83,7 @@ final class JsonRecordStream implements RecordStream {
       }
       if (!reader.hasNext()) {
         reader.endObject();
-        if (reader.peek() != JsonToken.END_DOCUMENT) {
-          throw malformed(null, "data after the top-level object");
-        }
+        JsonErrors.requireEnd(reader, input.file());
         finished = true;
         return null;
       }

@@ -2,7 +2,6 @@ package io.vfiomigrate.trace;
 
 import com.google.gson.JsonElement;
 import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import io.vfiomigrate.proto.IommufdProgram;
@@ -100,9 +99,7 @@ public final class MessageFiles {
       JsonReader reader = new JsonReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
       reader.setLenient(false);
       value = JsonCodec.ELEMENTS.read(reader);
-      if (reader.peek() != JsonToken.END_DOCUMENT) {
-        throw TraceFormatException.malformed(file, null, null, "data after the top-level object");
-      }
+      JsonErrors.requireEnd(reader, file);
     } catch (IOException | IllegalStateException | NumberFormatException e) {
       throw JsonErrors.translate(file, null, e);
     }
