@@ -31,6 +31,7 @@ final class BinaryRecordStream implements RecordStream {
   private final CodedInputStream in;
   private final Parser<?>[] parsers;
   private final long[] counts;
+  private final ContentCheck contentCheck = new ContentCheck();
   private long bytesBeforeReset;
 
   BinaryRecordStream(InputFiles.Opened input, Path path, StreamLayout layout) {
@@ -109,7 +110,7 @@ final class BinaryRecordStream implements RecordStream {
       throw explain(where, field, payloadOffset, length, e);
     }
     counts[number]++;
-    Problem problem = ContentCheck.find(message);
+    Problem problem = contentCheck.find(message);
     if (problem != null) {
       throw TraceFormatException.malformed(input.file(), where, problem, null);
     }

@@ -27,6 +27,7 @@ final class JsonRecordStream implements RecordStream {
   private final JsonReader reader;
   private final Message[] prototypes;
   private final long[] counts;
+  private final ContentCheck contentCheck = new ContentCheck();
   private final Set<String> seenKeys = new HashSet<>();
   private @Nullable FieldDescriptor openArray;
   private boolean started;
@@ -129,7 +130,7 @@ final class JsonRecordStream implements RecordStream {
           input.file(), where, problem != null ? problem : new Problem(null, e.getMessage()), e);
     }
     Message message = builder.build();
-    Problem problem = ContentCheck.find(message);
+    Problem problem = contentCheck.find(message);
     if (problem != null) {
       throw TraceFormatException.malformed(input.file(), where, problem, null);
     }

@@ -45,7 +45,7 @@ public final class MessageFiles {
       case JSON -> parseJson(file, bytes, prototype);
       case BINARY -> parseBinary(file, bytes, prototype);
     };
-    Problem problem = ContentCheck.find(message);
+    Problem problem = new ContentCheck().find(message);
     if (problem != null) {
       throw TraceFormatException.malformed(file, null, problem, null);
     }

@@ -18,4 +18,15 @@ record Problem(@Nullable String field, String detail) {
   static Problem at(String path, String detail) {
     return new Problem(path.isEmpty() ? null : path, detail);
   }
+
+  /**
+   * This problem seen from the message that holds it in field {@code parent}: an empty path
+   * (the field itself) becomes {@code parent}; problems without a path keep none.
+   */
+  Problem within(String parent) {
+    if (field == null) {
+      return this;
+    }
+    return new Problem(field.isEmpty() ? parent : parent + "." + field, detail);
+  }
 }
