@@ -18,11 +18,11 @@ import org.apache.commons.cli.ParseException;
 /**
  * The command line: {@code vfio-migrate [--debug] COMMAND [OPTIONS] [ARGS]}.
  *
- * <p>Global options are parsed up to the first non-option (the command name); the rest is
- * parsed with the command's own options plus {@code --help} and {@code --debug}. Option names
- * must be spelled out: prefixes such as {@code --hel} are rejected, so scripts do not break
- * when an option is added. Every failure becomes one line on stderr and an exit code, in
- * {@link Failures}; nothing here calls System.exit.
+ * <p>Global options are parsed up to the first non-option (the command name); the rest is parsed
+ * with the command's own options plus {@code --help} and {@code --debug}. Option names must be
+ * spelled out: prefixes such as {@code --hel} are rejected, so scripts do not break when an option
+ * is added. Every failure becomes one line on stderr and an exit code, in {@link Failures}; nothing
+ * here calls System.exit.
  */
 public final class CliApp {
   static final String PROGRAM = "vfio-migrate";
@@ -43,8 +43,13 @@ public final class CliApp {
         (name, command) -> {
           if (!name.equals(command.name())) {
             throw new IllegalArgumentException(
-                "command " + command.getClass().getName() + " is named \"" + command.name()
-                    + "\" but bound as \"" + name + "\"");
+                "command "
+                    + command.getClass().getName()
+                    + " is named \""
+                    + command.name()
+                    + "\" but bound as \""
+                    + name
+                    + "\"");
           }
         });
     this.commands = ImmutableSortedMap.copyOf(commands);
@@ -103,7 +108,8 @@ public final class CliApp {
       line = parser().parse(options, commandArgs.toArray(String[]::new), false);
     } catch (ParseException e) {
       throw new UsageException(
-          name + ": " + lowerFirst(e.getMessage()) + " (see '" + PROGRAM + " " + name + " --help')", e);
+          name + ": " + lowerFirst(e.getMessage()) + " (see '" + PROGRAM + " " + name + " --help')",
+          e);
     }
     return command.run(line, io);
   }
@@ -131,6 +137,8 @@ public final class CliApp {
   }
 
   private static String lowerFirst(String text) {
-    return text == null || text.isEmpty() ? "invalid arguments" : Character.toLowerCase(text.charAt(0)) + text.substring(1);
+    return text == null || text.isEmpty()
+        ? "invalid arguments"
+        : Character.toLowerCase(text.charAt(0)) + text.substring(1);
   }
 }

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.io.PrintStream;
 
 /**
- * The streams a command talks through: {@code out} carries the product only (deterministic, so
- * it can be diffed and golden-tested), {@code err} carries diagnostics for people.
+ * The streams a command talks through: {@code out} carries the product only (deterministic, so it
+ * can be diffed and golden-tested), {@code err} carries diagnostics for people.
  */
 public record CliIo(PrintStream out, PrintStream err) {
   public CliIo {

@@ -7,8 +7,8 @@ import java.io.UncheckedIOException;
 import org.apache.commons.cli.ParseException;
 
 /**
- * The one place where exceptions become exit codes: every failure prints as one line,
- * {@code vfio-migrate: MESSAGE}, on stderr; the stack trace follows only with {@code --debug}.
+ * The one place where exceptions become exit codes: every failure prints as one line, {@code
+ * vfio-migrate: MESSAGE}, on stderr; the stack trace follows only with {@code --debug}.
  */
 final class Failures {
   private Failures() {}
@@ -44,10 +44,13 @@ final class Failures {
   private static String message(Throwable failure, int code, boolean debug) {
     String text = oneLine(failure.getMessage());
     return switch (code) {
-      case ExitCodes.SOFTWARE -> "internal error: " + failure.getClass().getName()
-          + (text.isEmpty() ? "" : ": " + text)
-          + (debug ? "" : " (run with --debug for the stack trace)");
-      case ExitCodes.IO_ERROR -> failure instanceof TraceFormatException ? text : "I/O error: " + text;
+      case ExitCodes.SOFTWARE ->
+          "internal error: "
+              + failure.getClass().getName()
+              + (text.isEmpty() ? "" : ": " + text)
+              + (debug ? "" : " (run with --debug for the stack trace)");
+      case ExitCodes.IO_ERROR ->
+          failure instanceof TraceFormatException ? text : "I/O error: " + text;
       default -> text;
     };
   }

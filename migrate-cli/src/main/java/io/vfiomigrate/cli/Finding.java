@@ -3,8 +3,8 @@ package io.vfiomigrate.cli;
 import static java.util.Objects.requireNonNull;
 
 /**
- * A semantic problem in a trace that is valid against the schema: {@code where} is
- * {@code header} or {@code event N}, {@code field} the JSON path inside it.
+ * A semantic problem in a trace that is valid against the schema: {@code where} is {@code header}
+ * or {@code event N}, {@code field} the JSON path inside it.
  */
 record Finding(String where, String field, String message) {
   Finding {

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Findings in the order found. Only the first {@code limit} are kept, so a huge trace that is
- * wrong everywhere cannot exhaust memory; all are counted.
+ * Findings in the order found. Only the first {@code limit} are kept, so a huge trace that is wrong
+ * everywhere cannot exhaust memory; all are counted.
  */
 final class FindingList {
   private final int limit;

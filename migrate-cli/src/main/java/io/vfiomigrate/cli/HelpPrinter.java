@@ -38,7 +38,8 @@ final class HelpPrinter {
 
   private static void printOptions(Options options, PrintStream out) {
     out.println("options:");
-    int width = options.getOptions().stream().mapToInt(option -> flags(option).length()).max().orElse(0);
+    int width =
+        options.getOptions().stream().mapToInt(option -> flags(option).length()).max().orElse(0);
     for (Option option : options.getOptions()) {
       out.println("  " + pad(flags(option), width) + "  " + option.getDescription());
     }

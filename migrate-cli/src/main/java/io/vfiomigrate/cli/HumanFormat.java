@@ -5,8 +5,8 @@ import java.math.BigInteger;
 import java.math.RoundingMode;
 
 /**
- * Numbers for people. Every {@code long} here is an unsigned 64-bit value (sizes, addresses,
- * limits from the traces), so values above 2^63 print as large positive numbers.
+ * Numbers for people. Every {@code long} here is an unsigned 64-bit value (sizes, addresses, limits
+ * from the traces), so values above 2^63 print as large positive numbers.
  */
 public final class HumanFormat {
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
@@ -44,7 +44,8 @@ public final class HumanFormat {
     if (value.mod(scale).signum() == 0) {
       return value.divide(scale) + " " + UNITS[unit];
     }
-    BigDecimal scaled = new BigDecimal(value).divide(new BigDecimal(scale), 1, RoundingMode.HALF_UP);
+    BigDecimal scaled =
+        new BigDecimal(value).divide(new BigDecimal(scale), 1, RoundingMode.HALF_UP);
     if (scaled.compareTo(BigDecimal.valueOf(1024)) >= 0 && unit < UNITS.length - 1) {
       scaled = scaled.divide(BigDecimal.valueOf(1024), 1, RoundingMode.HALF_UP);
       unit++;

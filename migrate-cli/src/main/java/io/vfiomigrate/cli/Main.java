@@ -16,11 +16,16 @@ public final class Main {
     // UTF-8 regardless of the locale, so descriptions and paths print the same everywhere;
     // stdout is buffered (CliApp flushes it), stderr is not, so errors are never lost.
     PrintStream out =
-        new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), false, StandardCharsets.UTF_8);
-    PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        new PrintStream(
+            new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16),
+            false,
+            StandardCharsets.UTF_8);
+    PrintStream err =
+        new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     int code;
     try {
-      CliApp app = Guice.createInjector(Stage.PRODUCTION, new CliModule()).getInstance(CliApp.class);
+      CliApp app =
+          Guice.createInjector(Stage.PRODUCTION, new CliModule()).getInstance(CliApp.class);
       code = app.run(args, out, err);
     } catch (RuntimeException e) {
       code = Failures.report(e, true, err);

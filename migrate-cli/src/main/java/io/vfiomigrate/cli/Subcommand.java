@@ -5,10 +5,10 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /**
- * One verb of the command line ({@code validate}, {@code replay}, ...). Implementations are
- * bound by name with {@link SubcommandBinder}; {@link CliApp} parses their options, answers
- * {@code --help} and {@code --debug} itself, and turns whatever they throw into one line on
- * stderr and an exit code.
+ * One verb of the command line ({@code validate}, {@code replay}, ...). Implementations are bound
+ * by name with {@link SubcommandBinder}; {@link CliApp} parses their options, answers {@code
+ * --help} and {@code --debug} itself, and turns whatever they throw into one line on stderr and an
+ * exit code.
  */
 public interface Subcommand {
   /** The verb, equal to the name it is bound under. */
@@ -26,11 +26,11 @@ public interface Subcommand {
   }
 
   /**
-   * Runs the command with its parsed options and positional arguments
-   * ({@code commandLine.getArgList()}).
+   * Runs the command with its parsed options and positional arguments ({@code
+   * commandLine.getArgList()}).
    *
-   * @return an exit code from {@link ExitCodes}: OK or FINDINGS; trouble is thrown, not
-   *     returned ({@link UsageException}, {@code TraceFormatException}, IOException)
+   * @return an exit code from {@link ExitCodes}: OK or FINDINGS; trouble is thrown, not returned
+   *     ({@link UsageException}, {@code TraceFormatException}, IOException)
    */
   int run(CommandLine commandLine, CliIo io) throws IOException;
 }

@@ -26,6 +26,8 @@ public final class SubcommandBinder {
 
   /** Binds {@code type} (constructed by Guice, {@code @Inject} constructor) under {@code name}. */
   public void bind(String name, Class<? extends Subcommand> type) {
-    commands.addBinding(requireNonNull(name, "name is null")).to(requireNonNull(type, "type is null"));
+    commands
+        .addBinding(requireNonNull(name, "name is null"))
+        .to(requireNonNull(type, "type is null"));
   }
 }

@@ -20,6 +20,7 @@ import java.util.Map;
 final class SummaryPrinter {
   /** 4K | 2M | 1G: the IOMMU page sizes when the header does not say. */
   static final long DEFAULT_PGSIZE_BITMAP = (1L << 12) | (1L << 21) | (1L << 30);
+
   static final int DEFAULT_DMA_ENTRY_LIMIT = 65535;
 
   private SummaryPrinter() {}
@@ -27,10 +28,17 @@ final class SummaryPrinter {
   static void print(ValidationSummary summary, PrintStream out) {
     TraceHeader header = summary.header();
     out.println(
-        summary.kind().description() + " (" + summary.format().name().toLowerCase(Locale.ROOT) + "): "
-            + "format version " + u32(header.getFormatVersion())
-            + ", page size " + u64(TraceHeaders.pageSize(header))
-            + ", kernel " + TraceHeaders.kernel(header) + (header.getKernel().isEmpty() ? " (default)" : ""));
+        summary.kind().description()
+            + " ("
+            + summary.format().name().toLowerCase(Locale.ROOT)
+            + "): "
+            + "format version "
+            + u32(header.getFormatVersion())
+            + ", page size "
+            + u64(TraceHeaders.pageSize(header))
+            + ", kernel "
+            + TraceHeaders.kernel(header)
+            + (header.getKernel().isEmpty() ? " (default)" : ""));
     if (!header.getSource().isEmpty()) {
       out.println("source: " + oneLine(header.getSource()));
     }
@@ -47,7 +55,8 @@ final class SummaryPrinter {
     for (MemoryRegion region : header.getMemoryList()) {
       out.println("  " + region(region, pageSize));
     }
-    out.println((summary.kind() == FileKind.TYPE1_TRACE ? "events: " : "ops: ") + summary.records());
+    out.println(
+        (summary.kind() == FileKind.TYPE1_TRACE ? "events: " : "ops: ") + summary.records());
     for (Map.Entry<String, Long> count : summary.opCounts().entrySet()) {
       out.println("  " + count.getKey() + " " + count.getValue());
     }
@@ -67,8 +76,12 @@ final class SummaryPrinter {
   }
 
   private static String task(Task task) {
-    StringBuilder line = new StringBuilder("pid " + u32(task.getPid()) + " uid " + u32(task.getUid()));
-    line.append(task.getMemlockUnlimited() ? " memlock unlimited" : " memlock " + bytesExact(task.getMemlockLimit()));
+    StringBuilder line =
+        new StringBuilder("pid " + u32(task.getPid()) + " uid " + u32(task.getUid()));
+    line.append(
+        task.getMemlockUnlimited()
+            ? " memlock unlimited"
+            : " memlock " + bytesExact(task.getMemlockLimit()));
     if (task.getCapIpcLock()) {
       line.append(" CAP_IPC_LOCK");
     }
@@ -76,20 +89,28 @@ final class SummaryPrinter {
   }
 
   private static String region(MemoryRegion region, long pageSize) {
-    return "pid " + u32(region.getPid())
-        + " vaddr " + hex(region.getVaddr())
-        + " size " + sizeWithPages(region.getSize(), pageSize)
-        + " " + region.getBacking().name()
+    return "pid "
+        + u32(region.getPid())
+        + " vaddr "
+        + hex(region.getVaddr())
+        + " size "
+        + sizeWithPages(region.getSize(), pageSize)
+        + " "
+        + region.getBacking().name()
         + (region.getReadOnly() ? " ro" : "");
   }
 
   private static String iommu(TraceHeader header) {
     IommuConfig iommu = header.getIommu();
     String values =
-        "pgsizeBitmap " + hex(iommu.hasPgsizeBitmap() ? iommu.getPgsizeBitmap() : DEFAULT_PGSIZE_BITMAP)
-            + ", aperture " + hex(iommu.hasApertureStart() ? iommu.getApertureStart() : 0)
-            + ".." + hex(iommu.hasApertureLast() ? iommu.getApertureLast() : -1L)
-            + ", dmaEntryLimit " + u32(iommu.hasDmaEntryLimit() ? iommu.getDmaEntryLimit() : DEFAULT_DMA_ENTRY_LIMIT);
+        "pgsizeBitmap "
+            + hex(iommu.hasPgsizeBitmap() ? iommu.getPgsizeBitmap() : DEFAULT_PGSIZE_BITMAP)
+            + ", aperture "
+            + hex(iommu.hasApertureStart() ? iommu.getApertureStart() : 0)
+            + ".."
+            + hex(iommu.hasApertureLast() ? iommu.getApertureLast() : -1L)
+            + ", dmaEntryLimit "
+            + u32(iommu.hasDmaEntryLimit() ? iommu.getDmaEntryLimit() : DEFAULT_DMA_ENTRY_LIMIT);
     return header.hasIommu() ? values : "defaults (" + values + ")";
   }
 

@@ -21,17 +21,17 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Semantic checks of a type1 trace that is valid against the schema, fed one event at a time
- * so that memory grows with the number of ids in use, not with the trace.
+ * Semantic checks of a type1 trace that is valid against the schema, fed one event at a time so
+ * that memory grows with the number of ids in use, not with the trace.
  *
- * <p>Header: memory regions of unknown pids, empty, unaligned, wrapping past 2^64, or
- * overlapping another region of the same pid. Events: no op, a pid missing from the header,
- * a container used before containerOpen or after containerClose, pin/unpin/dmaRw on a group
- * never attached as EMULATED, zero sizes, and ranges that wrap past 2^64.
+ * <p>Header: memory regions of unknown pids, empty, unaligned, wrapping past 2^64, or overlapping
+ * another region of the same pid. Events: no op, a pid missing from the header, a container used
+ * before containerOpen or after containerClose, pin/unpin/dmaRw on a group never attached as
+ * EMULATED, zero sizes, and ranges that wrap past 2^64.
  *
- * <p>An event whose {@code expect.errno} records a failure exercises an error path on purpose;
- * it gets only the pid check, and changes no state (a failed containerOpen opens nothing).
- * Container and group ids are global to the trace, as in the trace format.
+ * <p>An event whose {@code expect.errno} records a failure exercises an error path on purpose; it
+ * gets only the pid check, and changes no state (a failed containerOpen opens nothing). Container
+ * and group ids are global to the trace, as in the trace format.
  */
 final class TraceLint {
   private final long pageSize;
@@ -75,8 +75,20 @@ final class TraceLint {
       case GROUPDETACH -> requireOpen(where, "groupDetach", event.getGroupDetach().getContainer());
       case MAPDMA -> mapDma(where, event.getMapDma());
       case UNMAPDMA -> unmapDma(where, event.getUnmapDma());
-      case PINPAGES -> pages(where, "pinPages", event.getPinPages().getGroup(), event.getPinPages().getIova(), event.getPinPages().getNpage());
-      case UNPINPAGES -> pages(where, "unpinPages", event.getUnpinPages().getGroup(), event.getUnpinPages().getIova(), event.getUnpinPages().getNpage());
+      case PINPAGES ->
+          pages(
+              where,
+              "pinPages",
+              event.getPinPages().getGroup(),
+              event.getPinPages().getIova(),
+              event.getPinPages().getNpage());
+      case UNPINPAGES ->
+          pages(
+              where,
+              "unpinPages",
+              event.getUnpinPages().getGroup(),
+              event.getUnpinPages().getIova(),
+              event.getUnpinPages().getNpage());
       case DMARW -> dmaRw(where, event.getDmaRw());
       case CONTAINERCLOSE -> close(where, event.getContainerClose().getContainer());
       case OP_NOT_SET -> throw new AssertionError("handled above");
@@ -88,7 +100,10 @@ final class TraceLint {
       MemoryRegion region = regions.get(i);
       String field = "memory[" + i + "]";
       if (!pids.contains(region.getPid())) {
-        findings.add("header", field + ".pid", "unknown pid " + u32(region.getPid()) + " (not in header tasks)");
+        findings.add(
+            "header",
+            field + ".pid",
+            "unknown pid " + u32(region.getPid()) + " (not in header tasks)");
       }
       if (Long.remainderUnsigned(region.getVaddr(), pageSize) != 0) {
         findings.add("header", field + ".vaddr", hex(region.getVaddr()) + " is not page aligned");
@@ -112,13 +127,16 @@ final class TraceLint {
   private void checkOverlaps(List<MemoryRegion> regions) {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < regions.size(); i++) {
-      if (regions.get(i).getSize() != 0 && !wraps(regions.get(i).getVaddr(), regions.get(i).getSize())) {
+      if (regions.get(i).getSize() != 0
+          && !wraps(regions.get(i).getVaddr(), regions.get(i).getSize())) {
         order.add(i);
       }
     }
     order.sort(
         Comparator.<Integer>comparingLong(i -> Integer.toUnsignedLong(regions.get(i).getPid()))
-            .thenComparing((a, b) -> Long.compareUnsigned(regions.get(a).getVaddr(), regions.get(b).getVaddr()))
+            .thenComparing(
+                (a, b) ->
+                    Long.compareUnsigned(regions.get(a).getVaddr(), regions.get(b).getVaddr()))
             .thenComparing(Comparator.naturalOrder()));
     int furthest = -1;
     for (int i : order) {
@@ -144,7 +162,8 @@ final class TraceLint {
 
   private void open(String where, int container) {
     if (openContainers.contains(container)) {
-      findings.add(where, "containerOpen.container", "container " + u32(container) + " is already open");
+      findings.add(
+          where, "containerOpen.container", "container " + u32(container) + " is already open");
       return;
     }
     openContainers.add(container);
@@ -162,7 +181,8 @@ final class TraceLint {
     if (openContainers.contains(container)) {
       return true;
     }
-    String when = closedContainers.contains(container) ? "after containerClose" : "before containerOpen";
+    String when =
+        closedContainers.contains(container) ? "after containerClose" : "before containerOpen";
     findings.add(where, op + ".container", "container " + u32(container) + " used " + when);
     return false;
   }
@@ -223,8 +243,8 @@ final class TraceLint {
   }
 
   /**
-   * Whether the last byte of {@code [start, start + length)} lies beyond 2^64 - 1: a range may
-   * end exactly at the top of the address space, as the kernel's inclusive-last checks allow.
+   * Whether the last byte of {@code [start, start + length)} lies beyond 2^64 - 1: a range may end
+   * exactly at the top of the address space, as the kernel's inclusive-last checks allow.
    */
   private static boolean wraps(long start, long length) {
     return length != 0 && Long.compareUnsigned(length - 1, -1L - start) > 0;

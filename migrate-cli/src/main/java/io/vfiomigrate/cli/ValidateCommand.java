@@ -16,9 +16,9 @@ import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code vfio-migrate validate FILE}: reads a type1 trace (or an iommufd program) streaming,
- * which checks it against the schema, prints a summary, and for traces runs {@link TraceLint}.
- * Exit code 1 when there are findings.
+ * {@code vfio-migrate validate FILE}: reads a type1 trace (or an iommufd program) streaming, which
+ * checks it against the schema, prints a summary, and for traces runs {@link TraceLint}. Exit code
+ * 1 when there are findings.
  */
 final class ValidateCommand implements Subcommand {
   /** Findings printed in full; the rest are only counted. */
@@ -52,13 +52,16 @@ final class ValidateCommand implements Subcommand {
     List<String> args = commandLine.getArgList();
     if (args.size() != 1) {
       throw new UsageException(
-          "validate: expected one FILE, got " + args.size() + " arguments (see 'vfio-migrate validate --help')");
+          "validate: expected one FILE, got "
+              + args.size()
+              + " arguments (see 'vfio-migrate validate --help')");
     }
     Path path = Path.of(args.get(0));
-    ValidationSummary summary = switch (FileKind.detect(path)) {
-      case TYPE1_TRACE -> validateTrace(path);
-      case IOMMUFD_PROGRAM -> validateProgram(path);
-    };
+    ValidationSummary summary =
+        switch (FileKind.detect(path)) {
+          case TYPE1_TRACE -> validateTrace(path);
+          case IOMMUFD_PROGRAM -> validateProgram(path);
+        };
     SummaryPrinter.print(summary, io.out());
     return summary.findingCount() == 0 ? ExitCodes.OK : ExitCodes.FINDINGS;
   }
@@ -76,8 +79,14 @@ final class ValidateCommand implements Subcommand {
         events++;
       }
       return new ValidationSummary(
-          FileKind.TYPE1_TRACE, trace.format(), trace.header(), events, counts.nonZero(), 0,
-          findings.count(), findings.kept());
+          FileKind.TYPE1_TRACE,
+          trace.format(),
+          trace.header(),
+          events,
+          counts.nonZero(),
+          0,
+          findings.count(),
+          findings.kept());
     }
   }
 
@@ -96,8 +105,14 @@ final class ValidateCommand implements Subcommand {
         }
       }
       return new ValidationSummary(
-          FileKind.IOMMUFD_PROGRAM, program.format(), program.header(), ops, counts.nonZero(),
-          warnings, 0, ImmutableList.of());
+          FileKind.IOMMUFD_PROGRAM,
+          program.format(),
+          program.header(),
+          ops,
+          counts.nonZero(),
+          warnings,
+          0,
+          ImmutableList.of());
     }
   }
 }

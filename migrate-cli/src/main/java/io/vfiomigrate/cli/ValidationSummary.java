@@ -9,8 +9,8 @@ import io.vfiomigrate.trace.FileKind;
 import io.vfiomigrate.trace.TraceFormat;
 
 /**
- * What {@code validate} learned about a file: its header, how many records of each op it
- * holds, and the findings (the first ones kept, all counted).
+ * What {@code validate} learned about a file: its header, how many records of each op it holds, and
+ * the findings (the first ones kept, all counted).
  */
 record ValidationSummary(
     FileKind kind,

@@ -79,22 +79,30 @@ final class CliAppTest {
   @Test
   void usageErrorsExitWith64AndOneLine() {
     assertUsage(CliRun.of(), "vfio-migrate: missing command (see 'vfio-migrate --help')\n");
-    assertUsage(CliRun.of("frob"), "vfio-migrate: unknown command \"frob\" (see 'vfio-migrate --help')\n");
-    assertUsage(CliRun.of("--frob", "validate"), "vfio-migrate: unrecognized option: --frob (see 'vfio-migrate --help')\n");
+    assertUsage(
+        CliRun.of("frob"), "vfio-migrate: unknown command \"frob\" (see 'vfio-migrate --help')\n");
+    assertUsage(
+        CliRun.of("--frob", "validate"),
+        "vfio-migrate: unrecognized option: --frob (see 'vfio-migrate --help')\n");
     assertUsage(
         CliRun.of("validate", "--frob", "t.json"),
-        "vfio-migrate: validate: unrecognized option: --frob (see 'vfio-migrate validate --help')\n");
+        "vfio-migrate: validate: unrecognized option: --frob (see 'vfio-migrate validate"
+            + " --help')\n");
     assertUsage(
         CliRun.of("validate", "a.json", "b.json"),
-        "vfio-migrate: validate: expected one FILE, got 2 arguments (see 'vfio-migrate validate --help')\n");
+        "vfio-migrate: validate: expected one FILE, got 2 arguments (see 'vfio-migrate validate"
+            + " --help')\n");
   }
 
   @Test
   void optionPrefixesAreNotAccepted() {
-    assertUsage(CliRun.of("--hel"), "vfio-migrate: unrecognized option: --hel (see 'vfio-migrate --help')\n");
+    assertUsage(
+        CliRun.of("--hel"),
+        "vfio-migrate: unrecognized option: --hel (see 'vfio-migrate --help')\n");
     assertUsage(
         CliRun.of("validate", "--deb", "t.json"),
-        "vfio-migrate: validate: unrecognized option: --deb (see 'vfio-migrate validate --help')\n");
+        "vfio-migrate: validate: unrecognized option: --deb (see 'vfio-migrate validate"
+            + " --help')\n");
   }
 
   @Test
@@ -136,12 +144,16 @@ final class CliAppTest {
     CliRun run = CliRun.of("validate", memory.toString());
 
     assertThat(run.code()).isEqualTo(ExitCodes.NO_INPUT);
-    assertThat(run.err()).isEqualTo("vfio-migrate: /proc/self/mem: read error: Input/output error\n");
+    assertThat(run.err())
+        .isEqualTo("vfio-migrate: /proc/self/mem: read error: Input/output error\n");
   }
 
   @Test
   void internalErrorsExitWith70AndShowTheStackOnlyWithDebug() {
-    CliApp app = new CliApp(ImmutableMap.of("boom", new FakeCommand("boom", new NullPointerException("x is null"))));
+    CliApp app =
+        new CliApp(
+            ImmutableMap.of(
+                "boom", new FakeCommand("boom", new NullPointerException("x is null"))));
 
     CliRun quiet = CliRun.of(app, "boom");
     CliRun debug = CliRun.of(app, "--debug", "boom");
@@ -149,16 +161,24 @@ final class CliAppTest {
 
     assertThat(quiet.code()).isEqualTo(ExitCodes.SOFTWARE);
     assertThat(quiet.err())
-        .isEqualTo("vfio-migrate: internal error: java.lang.NullPointerException: x is null (run with --debug for the stack trace)\n");
+        .isEqualTo(
+            "vfio-migrate: internal error: java.lang.NullPointerException: x is null (run with"
+                + " --debug for the stack trace)\n");
     assertThat(debug.code()).isEqualTo(ExitCodes.SOFTWARE);
     assertThat(debug.err())
-        .startsWith("vfio-migrate: internal error: java.lang.NullPointerException: x is null\njava.lang.NullPointerException: x is null\n\tat ");
+        .startsWith(
+            "vfio-migrate: internal error: java.lang.NullPointerException: x is null\n"
+                + "java.lang.NullPointerException: x is null\n"
+                + "\tat ");
     assertThat(debugAfterCommand.err()).isEqualTo(debug.err());
   }
 
   @Test
   void ioErrorsExitWith74() {
-    CliApp app = new CliApp(ImmutableMap.of("write", new FakeCommand("write", new IOException("No space left on device"))));
+    CliApp app =
+        new CliApp(
+            ImmutableMap.of(
+                "write", new FakeCommand("write", new IOException("No space left on device"))));
 
     CliRun run = CliRun.of(app, "write");
 
@@ -181,10 +201,12 @@ final class CliAppTest {
             StandardCharsets.UTF_8);
     java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
 
-    int code = app.run(new String[] {"print"}, broken, new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code =
+        app.run(new String[] {"print"}, broken, new PrintStream(err, true, StandardCharsets.UTF_8));
 
     assertThat(code).isEqualTo(ExitCodes.IO_ERROR);
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("vfio-migrate: error writing standard output\n");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo("vfio-migrate: error writing standard output\n");
   }
 
   @Test
@@ -192,7 +214,8 @@ final class CliAppTest {
     FakeCommand command = new FakeCommand("opts", null);
     CliApp app = new CliApp(ImmutableMap.of("opts", command));
 
-    assertThat(CliRun.of(app, "opts", "--output", "x.pb", "in.json").code()).isEqualTo(ExitCodes.OK);
+    assertThat(CliRun.of(app, "opts", "--output", "x.pb", "in.json").code())
+        .isEqualTo(ExitCodes.OK);
     assertThat(command.lastLine.getOptionValue("output")).isEqualTo("x.pb");
     assertThat(command.lastLine.getArgList()).containsExactly("in.json");
     assertUsage(
@@ -207,7 +230,8 @@ final class CliAppTest {
   void commandsMustBeBoundUnderTheirOwnName() {
     assertThatThrownBy(() -> new CliApp(ImmutableMap.of("other", new FakeCommand("boom", null))))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("command " + FakeCommand.class.getName() + " is named \"boom\" but bound as \"other\"");
+        .hasMessage(
+            "command " + FakeCommand.class.getName() + " is named \"boom\" but bound as \"other\"");
   }
 
   private static void assertUsage(CliRun run, String err) {
@@ -239,7 +263,9 @@ final class CliAppTest {
 
     @Override
     public Options options() {
-      return new Options().addOption(Option.builder("o").longOpt("output").hasArg().argName("OUT").desc("output").get());
+      return new Options()
+          .addOption(
+              Option.builder("o").longOpt("output").hasArg().argName("OUT").desc("output").get());
     }
 
     @Override

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 record CliRun(int code, String out, String err) {
   /** Runs {@code args} through the application as Main wires it. */
   static CliRun of(String... args) {
-    return of(Guice.createInjector(Stage.PRODUCTION, new CliModule()).getInstance(CliApp.class), args);
+    return of(
+        Guice.createInjector(Stage.PRODUCTION, new CliModule()).getInstance(CliApp.class), args);
   }
 
   static CliRun of(CliApp app, String... args) {
@@ -21,6 +22,7 @@ record CliRun(int code, String out, String err) {
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
       code = app.run(args, outStream, errStream);
     }
-    return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new CliRun(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

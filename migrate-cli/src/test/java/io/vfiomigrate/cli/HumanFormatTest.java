@@ -34,7 +34,8 @@ final class HumanFormatTest {
     assertThat(HumanFormat.sizeWithPages(3L << 29, 4096)).isEqualTo("1.5 GiB (393216 pages)");
     assertThat(HumanFormat.sizeWithPages(4096, 4096)).isEqualTo("4 KiB (1 page)");
     assertThat(HumanFormat.sizeWithPages(6144, 4096)).isEqualTo("6 KiB (1 page + 2048 B)");
-    assertThat(HumanFormat.sizeWithPages(U64_MAX, 4096)).isEqualTo("16.0 EiB (4503599627370495 pages + 4095 B)");
+    assertThat(HumanFormat.sizeWithPages(U64_MAX, 4096))
+        .isEqualTo("16.0 EiB (4503599627370495 pages + 4095 B)");
     assertThat(HumanFormat.bytesExact(64L << 20)).isEqualTo("64 MiB (67108864 bytes)");
     assertThat(HumanFormat.bytesExact(1)).isEqualTo("1 B (1 byte)");
   }

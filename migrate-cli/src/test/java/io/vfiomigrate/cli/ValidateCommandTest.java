@@ -2,12 +2,12 @@ package io.vfiomigrate.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vfiomigrate.proto.IommufdOp;
-import io.vfiomigrate.proto.IommufdProgram;
-import io.vfiomigrate.proto.IoasAlloc;
-import io.vfiomigrate.proto.IommufdOpen;
-import io.vfiomigrate.proto.Type1Trace;
 import io.vfiomigrate.proto.ConversionWarning;
+import io.vfiomigrate.proto.IoasAlloc;
+import io.vfiomigrate.proto.IommufdOp;
+import io.vfiomigrate.proto.IommufdOpen;
+import io.vfiomigrate.proto.IommufdProgram;
+import io.vfiomigrate.proto.Type1Trace;
 import io.vfiomigrate.trace.MessageFiles;
 import io.vfiomigrate.trace.TraceReader;
 import io.vfiomigrate.trace.TraceWriter;
@@ -181,29 +181,36 @@ final class ValidateCommandTest {
   @Test
   void onlyTheFirstThousandFindingsArePrinted() throws IOException {
     String events = String.join(",", java.util.Collections.nCopies(1003, "{\"pid\": 7}"));
-    Path file = Files.writeString(
-        directory.resolve("many.json"), "{\"header\": {\"formatVersion\": 1}, \"events\": [" + events + "]}");
+    Path file =
+        Files.writeString(
+            directory.resolve("many.json"),
+            "{\"header\": {\"formatVersion\": 1}, \"events\": [" + events + "]}");
 
     CliRun run = CliRun.of("validate", file.toString());
 
     List<String> lines = Arrays.asList(run.out().split("\n"));
     assertThat(run.code()).isEqualTo(ExitCodes.FINDINGS);
-    assertThat(lines).contains("findings: 1003", "event 999: op: no operation set", "... and 3 more");
+    assertThat(lines)
+        .contains("findings: 1003", "event 999: op: no operation set", "... and 3 more");
     assertThat(lines).doesNotContain("event 1000: op: no operation set");
   }
 
   @Test
   void programsAreValidatedAgainstTheirSchema() {
     Path file = directory.resolve("p.pb");
-    Type1Trace header = Type1Trace.newBuilder()
-        .setHeader(io.vfiomigrate.proto.TraceHeader.newBuilder().setFormatVersion(1).setKernel("6.18"))
-        .build();
+    Type1Trace header =
+        Type1Trace.newBuilder()
+            .setHeader(
+                io.vfiomigrate.proto.TraceHeader.newBuilder().setFormatVersion(1).setKernel("6.18"))
+            .build();
     IommufdProgram program =
         IommufdProgram.newBuilder()
             .setHeader(header.getHeader())
             .addOps(IommufdOp.newBuilder().setOpen(IommufdOpen.newBuilder().setCtx(1)))
-            .addOps(IommufdOp.newBuilder().setIoasAlloc(IoasAlloc.newBuilder().setCtx(1).setIoas(2)))
-            .addOps(IommufdOp.newBuilder().setIoasAlloc(IoasAlloc.newBuilder().setCtx(1).setIoas(3)))
+            .addOps(
+                IommufdOp.newBuilder().setIoasAlloc(IoasAlloc.newBuilder().setCtx(1).setIoas(2)))
+            .addOps(
+                IommufdOp.newBuilder().setIoasAlloc(IoasAlloc.newBuilder().setCtx(1).setIoas(3)))
             .addWarnings(ConversionWarning.newBuilder().setCode("V1_PARTIAL_UNMAP"))
             .build();
     MessageFiles.write(file, program, List.of());
@@ -228,11 +235,18 @@ final class ValidateCommandTest {
 
   @Test
   void malformedInputExitsWith65WithTheReaderMessage() throws IOException {
-    assertMalformed("sise.json", "{\"header\": {\"formatVersion\": 1}, \"events\": [{\"pid\": 1}, {\"mapDma\": {\"sise\": 1}}]}",
+    assertMalformed(
+        "sise.json",
+        "{\"header\": {\"formatVersion\": 1}, \"events\": [{\"pid\": 1}, {\"mapDma\": {\"sise\":"
+            + " 1}}]}",
         "event 1: unknown field \"sise\" in MapDma");
-    assertMalformed("abc.json", "{\"header\": {\"formatVersion\": 1}, \"events\": [{\"pid\": \"abc\"}]}",
+    assertMalformed(
+        "abc.json",
+        "{\"header\": {\"formatVersion\": 1}, \"events\": [{\"pid\": \"abc\"}]}",
         "event 0: field pid: \"abc\" is not a uint32");
-    assertMalformed("range.json", "{\"header\": {\"formatVersion\": 1, \"tasks\": [{\"pid\": 4294967296}]}}",
+    assertMalformed(
+        "range.json",
+        "{\"header\": {\"formatVersion\": 1, \"tasks\": [{\"pid\": 4294967296}]}}",
         "header: field tasks[0].pid: 4294967296 out of range for uint32");
     assertMalformed("noheader.json", "{\"events\": [{\"pid\": 1}]}", "missing header");
   }
@@ -251,15 +265,20 @@ final class ValidateCommandTest {
 
     assertThat(run.code()).isEqualTo(ExitCodes.DATA_ERROR);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).isEqualTo("vfio-migrate: " + binary + ": event 7: field containerClose.container: truncated input\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "vfio-migrate: "
+                + binary
+                + ": event 7: field containerClose.container: truncated input\n");
   }
 
   @Test
   void binaryStartingWithAnEventExitsWith65() throws IOException {
-    byte[] event = Type1Trace.newBuilder()
-        .addEvents(io.vfiomigrate.proto.Type1Event.newBuilder().setPid(1))
-        .build()
-        .toByteArray();
+    byte[] event =
+        Type1Trace.newBuilder()
+            .addEvents(io.vfiomigrate.proto.Type1Event.newBuilder().setPid(1))
+            .build()
+            .toByteArray();
     Path file = Files.write(directory.resolve("t.pb"), event);
 
     CliRun run = CliRun.of("validate", file.toString());

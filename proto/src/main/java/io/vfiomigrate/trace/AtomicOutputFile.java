@@ -18,10 +18,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * An output file that appears at its path complete or not at all.
  *
- * <p>Bytes go to a hidden temporary file in the target's directory (same file system, so the
- * final rename is atomic); {@link #commit} flushes, syncs and renames it over the target;
- * {@link #discard} deletes it. Either leaves no temporary file behind. The temporary file is
- * created with the default permissions (umask), as the target would be.
+ * <p>Bytes go to a hidden temporary file in the target's directory (same file system, so the final
+ * rename is atomic); {@link #commit} flushes, syncs and renames it over the target; {@link
+ * #discard} deletes it. Either leaves no temporary file behind. The temporary file is created with
+ * the default permissions (umask), as the target would be.
  */
 final class AtomicOutputFile {
   private static final int MAX_NAME_ATTEMPTS = 100;
@@ -36,7 +36,8 @@ final class AtomicOutputFile {
     this.target = target;
     this.temporary = temporary;
     this.channel = channel;
-    this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), InputFiles.BUFFER_BYTES);
+    this.stream =
+        new BufferedOutputStream(Channels.newOutputStream(channel), InputFiles.BUFFER_BYTES);
   }
 
   /**
@@ -59,8 +60,11 @@ final class AtomicOutputFile {
     for (int attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
       Path temporary =
           directory.resolve(
-              "." + absolute.getFileName() + "."
-                  + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + ".tmp");
+              "."
+                  + absolute.getFileName()
+                  + "."
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16)
+                  + ".tmp");
       try {
         FileChannel channel =
             FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -91,7 +95,8 @@ final class AtomicOutputFile {
       stream.flush();
       channel.force(true);
       stream.close();
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       done = true;
     } catch (IOException | RuntimeException e) {
       discard();

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * Writes the plain wire format of the top-level message, one length-delimited field at a
- * time, so that the whole file still parses as one message ({@code protoc --decode}).
+ * Writes the plain wire format of the top-level message, one length-delimited field at a time, so
+ * that the whole file still parses as one message ({@code protoc --decode}).
  */
 final class BinaryRecordSink implements RecordSink {
   private final CodedOutputStream out;

@@ -13,13 +13,13 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the wire format of a top-level message field by field: each top-level field is a tag,
- * a length and one element, parsed on its own.
+ * Reads the wire format of a top-level message field by field: each top-level field is a tag, a
+ * length and one element, parsed on its own.
  *
- * <p>CodedInputStream refuses to read more than its size limit (64 MiB by default) in total,
- * which a multi-gigabyte trace exceeds; the counter is reset before every record, and the
- * limit then applies per record. Byte offsets are tracked across resets so that a record that
- * fails to parse can be read again from the file and explained by {@link WireDiagnosis}.
+ * <p>CodedInputStream refuses to read more than its size limit (64 MiB by default) in total, which
+ * a multi-gigabyte trace exceeds; the counter is reset before every record, and the limit then
+ * applies per record. Byte offsets are tracked across resets so that a record that fails to parse
+ * can be read again from the file and explained by {@link WireDiagnosis}.
  */
 final class BinaryRecordStream implements RecordStream {
   /** Far above any sane record (a header with 100k memory regions is ~3 MiB). */
@@ -93,8 +93,11 @@ final class BinaryRecordStream implements RecordStream {
     if (length < 0 || length > MAX_RECORD_BYTES) {
       throw malformed(
           where,
-          "length " + Integer.toUnsignedString(length) + " exceeds the limit of "
-              + MAX_RECORD_BYTES + " bytes",
+          "length "
+              + Integer.toUnsignedString(length)
+              + " exceeds the limit of "
+              + MAX_RECORD_BYTES
+              + " bytes",
           null);
     }
     long payloadOffset = position();

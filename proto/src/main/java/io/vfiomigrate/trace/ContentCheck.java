@@ -15,14 +15,14 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Schema checks that parsing alone does not make: proto3 parsers keep unknown fields and
- * unknown enum numbers instead of rejecting them, and these files must contain neither (JSON
- * readers reject unknown fields too, so both encodings accept the same files).
+ * Schema checks that parsing alone does not make: proto3 parsers keep unknown fields and unknown
+ * enum numbers instead of rejecting them, and these files must contain neither (JSON readers reject
+ * unknown fields too, so both encodings accept the same files).
  *
- * <p>Runs on every record of a stream, so it is built for speed: reflective access, the
- * dominant cost, is limited to one call per oneof and per message or enum field outside
- * oneofs (the plan per message type is computed once per instance), and field paths are only
- * built when a problem is found. Not thread-safe.
+ * <p>Runs on every record of a stream, so it is built for speed: reflective access, the dominant
+ * cost, is limited to one call per oneof and per message or enum field outside oneofs (the plan per
+ * message type is computed once per instance), and field paths are only built when a problem is
+ * found. Not thread-safe.
  */
 final class ContentCheck {
   private final Map<Descriptor, Plan> plans = new HashMap<>();
@@ -34,7 +34,8 @@ final class ContentCheck {
   @Nullable Problem find(Message message) {
     UnknownFieldSet unknown = message.getUnknownFields();
     if (!unknown.isEmpty()) {
-      Map.Entry<Integer, UnknownFieldSet.Field> first = unknown.asMap().entrySet().iterator().next();
+      Map.Entry<Integer, UnknownFieldSet.Field> first =
+          unknown.asMap().entrySet().iterator().next();
       return unknownField(message.getDescriptorForType(), first.getKey(), first.getValue());
     }
     Plan plan = plans.computeIfAbsent(message.getDescriptorForType(), ContentCheck::plan);
@@ -95,9 +96,9 @@ final class ContentCheck {
   }
 
   /**
-   * A known number lands among the unknown fields when it arrived with the wrong wire type;
-   * that deserves a different message than a number the schema does not have. An unknown
-   * field is reported without a path, like JSON's, naming the message type instead.
+   * A known number lands among the unknown fields when it arrived with the wrong wire type; that
+   * deserves a different message than a number the schema does not have. An unknown field is
+   * reported without a path, like JSON's, naming the message type instead.
    */
   private static Problem unknownField(Descriptor type, int number, UnknownFieldSet.Field field) {
     FieldDescriptor known = type.findFieldByNumber(number);

@@ -15,9 +15,9 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a file holds, decided from its first top-level field after the header: {@code events}
- * for a type1 trace, {@code ops} or {@code warnings} for an iommufd program. A file with only a
- * header reads the same either way and counts as an (empty) trace.
+ * What a file holds, decided from its first top-level field after the header: {@code events} for a
+ * type1 trace, {@code ops} or {@code warnings} for an iommufd program. A file with only a header
+ * reads the same either way and counts as an (empty) trace.
  */
 public enum FileKind {
   TYPE1_TRACE("type1 trace"),
@@ -70,7 +70,8 @@ public enum FileKind {
 
   private static FileKind fromJson(InputFiles.Opened input) {
     JsonReader reader =
-        new JsonReader(new BufferedReader(new InputStreamReader(input.stream(), StandardCharsets.UTF_8)));
+        new JsonReader(
+            new BufferedReader(new InputStreamReader(input.stream(), StandardCharsets.UTF_8)));
     try {
       reader.beginObject();
       while (reader.hasNext()) {
@@ -99,6 +100,9 @@ public enum FileKind {
     }
     String field = name != null ? "\"" + name + "\"" : "number " + number;
     throw TraceFormatException.malformed(
-        file, null, null, "unknown field " + field + ": neither a type1 trace nor an iommufd program");
+        file,
+        null,
+        null,
+        "unknown field " + field + ": neither a type1 trace nor an iommufd program");
   }
 }

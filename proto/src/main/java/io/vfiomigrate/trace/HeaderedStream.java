@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A record stream whose header has been read and checked: the first record must be the header
- * (a streaming reader needs it before anything else) and no second header may follow.
+ * A record stream whose header has been read and checked: the first record must be the header (a
+ * streaming reader needs it before anything else) and no second header may follow.
  */
 final class HeaderedStream implements Closeable {
   private final RecordStream records;

@@ -15,17 +15,19 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Explains why JsonFormat rejected a JSON value, naming the field: JsonFormat's own messages
- * ("Out of range uint32 value: 4294967296") do not say where the value was.
+ * Explains why JsonFormat rejected a JSON value, naming the field: JsonFormat's own messages ("Out
+ * of range uint32 value: 4294967296") do not say where the value was.
  *
- * <p>Only used after JsonFormat failed, and follows its acceptance rules (integers as numbers
- * or strings, booleans as true/false or "true"/"false", enums by name or number, null as
- * "not set"): JsonFormat stays the authority, this class only explains.
+ * <p>Only used after JsonFormat failed, and follows its acceptance rules (integers as numbers or
+ * strings, booleans as true/false or "true"/"false", enums by name or number, null as "not set"):
+ * JsonFormat stays the authority, this class only explains.
  */
 final class JsonDiagnosis {
   private static final int MAX_SHOWN = 40;
-  private static final BigInteger UINT32_MAX = BigInteger.ONE.shiftLeft(32).subtract(BigInteger.ONE);
-  private static final BigInteger UINT64_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+  private static final BigInteger UINT32_MAX =
+      BigInteger.ONE.shiftLeft(32).subtract(BigInteger.ONE);
+  private static final BigInteger UINT64_MAX =
+      BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
 
   private JsonDiagnosis() {}
 
@@ -57,7 +59,8 @@ final class JsonDiagnosis {
           return Problem.at(path, "oneof " + oneof.getName() + " is already set by " + other);
         }
       }
-      Problem problem = field.isRepeated() ? repeated(field, value, path) : value(field, value, path);
+      Problem problem =
+          field.isRepeated() ? repeated(field, value, path) : value(field, value, path);
       if (problem != null) {
         return problem;
       }
@@ -86,16 +89,18 @@ final class JsonDiagnosis {
 
   private static @Nullable Problem value(FieldDescriptor field, JsonElement value, String path) {
     return switch (field.getJavaType()) {
-      case MESSAGE -> value.isJsonObject()
-          ? object(value.getAsJsonObject(), field.getMessageType(), path + ".")
-          : Problem.at(path, show(value) + " is not a " + typeName(field));
+      case MESSAGE ->
+          value.isJsonObject()
+              ? object(value.getAsJsonObject(), field.getMessageType(), path + ".")
+              : Problem.at(path, show(value) + " is not a " + typeName(field));
       case INT -> integer(field, value, path);
       case LONG -> integer(field, value, path);
       case BOOLEAN -> bool(value, path);
       case ENUM -> enumValue(field, value, path);
-      case STRING, BYTE_STRING, FLOAT, DOUBLE -> value.isJsonPrimitive()
-          ? null
-          : Problem.at(path, show(value) + " is not a " + typeName(field));
+      case STRING, BYTE_STRING, FLOAT, DOUBLE ->
+          value.isJsonPrimitive()
+              ? null
+              : Problem.at(path, show(value) + " is not a " + typeName(field));
     };
   }
 
@@ -114,15 +119,18 @@ final class JsonDiagnosis {
     } catch (NumberFormatException | ArithmeticException e) {
       return Problem.at(path, show(value) + " is not a " + type);
     }
-    boolean unsigned = switch (field.getType()) {
-      case UINT32, UINT64, FIXED32, FIXED64 -> true;
-      default -> false;
-    };
+    boolean unsigned =
+        switch (field.getType()) {
+          case UINT32, UINT64, FIXED32, FIXED64 -> true;
+          default -> false;
+        };
     boolean wide = field.getJavaType() == FieldDescriptor.JavaType.LONG;
-    BigInteger min = unsigned ? BigInteger.ZERO : BigInteger.valueOf(wide ? Long.MIN_VALUE : Integer.MIN_VALUE);
-    BigInteger max = unsigned
-        ? (wide ? UINT64_MAX : UINT32_MAX)
-        : BigInteger.valueOf(wide ? Long.MAX_VALUE : Integer.MAX_VALUE);
+    BigInteger min =
+        unsigned ? BigInteger.ZERO : BigInteger.valueOf(wide ? Long.MIN_VALUE : Integer.MIN_VALUE);
+    BigInteger max =
+        unsigned
+            ? (wide ? UINT64_MAX : UINT32_MAX)
+            : BigInteger.valueOf(wide ? Long.MAX_VALUE : Integer.MAX_VALUE);
     if (number.compareTo(min) < 0 || number.compareTo(max) > 0) {
       return Problem.at(path, show(value) + " out of range for " + type);
     }
@@ -134,14 +142,16 @@ final class JsonDiagnosis {
       JsonPrimitive primitive = value.getAsJsonPrimitive();
       if (primitive.isBoolean()
           || (primitive.isString()
-              && (primitive.getAsString().equals("true") || primitive.getAsString().equals("false")))) {
+              && (primitive.getAsString().equals("true")
+                  || primitive.getAsString().equals("false")))) {
         return null;
       }
     }
     return Problem.at(path, show(value) + " is not a bool");
   }
 
-  private static @Nullable Problem enumValue(FieldDescriptor field, JsonElement value, String path) {
+  private static @Nullable Problem enumValue(
+      FieldDescriptor field, JsonElement value, String path) {
     String type = field.getEnumType().getName();
     if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
       return field.getEnumType().findValueByName(value.getAsString()) != null

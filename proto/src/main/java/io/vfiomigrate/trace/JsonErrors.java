@@ -8,12 +8,13 @@ import java.io.IOException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns Gson's syntax errors into one-line TraceFormatExceptions. Gson describes a position as
- * "at line L column C path $.events[3]"; the line and column are kept, the path is dropped
- * because the caller already says which record it was reading.
+ * Turns Gson's syntax errors into one-line TraceFormatExceptions. Gson describes a position as "at
+ * line L column C path $.events[3]"; the line and column are kept, the path is dropped because the
+ * caller already says which record it was reading.
  */
 final class JsonErrors {
-  private static final String LENIENT_HINT = "Use JsonReader.setLenient(true) to accept malformed JSON";
+  private static final String LENIENT_HINT =
+      "Use JsonReader.setLenient(true) to accept malformed JSON";
 
   private JsonErrors() {}
 
@@ -21,9 +22,13 @@ final class JsonErrors {
   static TraceFormatException translate(String file, @Nullable String where, Exception e) {
     if (e instanceof EOFException) {
       return TraceFormatException.malformed(
-          file, where, new Problem(null, Problem.TRUNCATED + " (" + position(e.getMessage()) + ")"), e);
+          file,
+          where,
+          new Problem(null, Problem.TRUNCATED + " (" + position(e.getMessage()) + ")"),
+          e);
     }
-    if (e instanceof MalformedJsonException || e instanceof IllegalStateException
+    if (e instanceof MalformedJsonException
+        || e instanceof IllegalStateException
         || e instanceof NumberFormatException) {
       return TraceFormatException.malformed(
           file, where, new Problem(null, "malformed JSON: " + describe(e.getMessage())), e);
@@ -35,8 +40,8 @@ final class JsonErrors {
   }
 
   /**
-   * Requires the reader to be at the end of the document. Strict Gson throws a syntax error
-   * when it sees a second top-level value; this says what is actually wrong.
+   * Requires the reader to be at the end of the document. Strict Gson throws a syntax error when it
+   * sees a second top-level value; this says what is actually wrong.
    */
   static void requireEnd(JsonReader reader, String file) throws IOException {
     boolean atEnd;
@@ -63,7 +68,9 @@ final class JsonErrors {
     if (newline >= 0) {
       text = text.substring(0, newline);
     }
-    return text.isEmpty() ? "syntax error" : Character.toLowerCase(text.charAt(0)) + text.substring(1);
+    return text.isEmpty()
+        ? "syntax error"
+        : Character.toLowerCase(text.charAt(0)) + text.substring(1);
   }
 
   private static String position(@Nullable String message) {

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Writes the top-level JSON object incrementally: the header pretty-printed, then each array
- * element on a line of its own, so large files stay greppable and diffable line by line. The
- * result is the standard protobuf JSON of the whole message, as JsonFormat would parse it.
+ * element on a line of its own, so large files stay greppable and diffable line by line. The result
+ * is the standard protobuf JSON of the whole message, as JsonFormat would parse it.
  */
 final class JsonRecordSink implements RecordSink {
   private final Writer out;
@@ -21,7 +21,9 @@ final class JsonRecordSink implements RecordSink {
   private boolean first = true;
 
   JsonRecordSink(OutputStream stream) {
-    this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), InputFiles.BUFFER_BYTES);
+    this.out =
+        new BufferedWriter(
+            new OutputStreamWriter(stream, StandardCharsets.UTF_8), InputFiles.BUFFER_BYTES);
   }
 
   @Override

@@ -15,11 +15,11 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the top-level JSON object token by token with Gson's JsonReader and hands each header
- * or array element, one at a time, to JsonFormat. Only one element is ever materialised.
+ * Reads the top-level JSON object token by token with Gson's JsonReader and hands each header or
+ * array element, one at a time, to JsonFormat. Only one element is ever materialised.
  *
- * <p>Top-level keys may come in any order and at most once each; readers above this class
- * require the header to come first, because a streaming reader must know it before the events.
+ * <p>Top-level keys may come in any order and at most once each; readers above this class require
+ * the header to come first, because a streaming reader must know it before the events.
  */
 final class JsonRecordStream implements RecordStream {
   private final InputFiles.Opened input;
@@ -106,7 +106,10 @@ final class JsonRecordStream implements RecordStream {
       if (reader.peek() != JsonToken.BEGIN_ARRAY) {
         JsonElement value = JsonCodec.ELEMENTS.read(reader);
         throw TraceFormatException.malformed(
-            input.file(), null, Problem.at(name, JsonDiagnosis.show(value) + " is not an array"), null);
+            input.file(),
+            null,
+            Problem.at(name, JsonDiagnosis.show(value) + " is not an array"),
+            null);
       }
       reader.beginArray();
       openArray = field;
@@ -118,11 +121,15 @@ final class JsonRecordStream implements RecordStream {
     String where = layout.where(field, index);
     JsonElement value = JsonCodec.ELEMENTS.read(reader);
     Message prototype = prototypes[field.getNumber()];
+    if (value.isJsonNull()) {
+      throw TraceFormatException.malformed(
+          input.file(),
+          where,
+          new Problem(null, "null is not a " + prototype.getDescriptorForType().getName()),
+          null);
+    }
     Message.Builder builder = prototype.newBuilderForType();
     try {
-      if (value.isJsonNull()) {
-        throw new InvalidProtocolBufferException("null element");
-      }
       JsonCodec.PARSER.merge(value.toString(), builder);
     } catch (InvalidProtocolBufferException e) {
       Problem problem = JsonDiagnosis.find(value, prototype.getDescriptorForType());

@@ -14,14 +14,13 @@ import java.nio.file.Path;
 import java.util.Collection;
 
 /**
- * Whole-message reads and writes, for small files: reports ({@code ReplayResult},
- * {@code DiffReport}) and small traces or programs. Large traces go through {@link
- * TraceReader} and {@link TraceWriter}, which never hold the whole file.
+ * Whole-message reads and writes, for small files: reports ({@code ReplayResult}, {@code
+ * DiffReport}) and small traces or programs. Large traces go through {@link TraceReader} and {@link
+ * TraceWriter}, which never hold the whole file.
  *
- * <p>Reading chooses the format by content, writing by extension, with the same checks and
- * error messages as the streaming classes (without a record index: paths start at the top,
- * e.g. {@code events[3].mapDma.size}). Traces and programs also get the header checks of
- * {@link TraceHeaders}.
+ * <p>Reading chooses the format by content, writing by extension, with the same checks and error
+ * messages as the streaming classes (without a record index: paths start at the top, e.g. {@code
+ * events[3].mapDma.size}). Traces and programs also get the header checks of {@link TraceHeaders}.
  */
 public final class MessageFiles {
   private MessageFiles() {}
@@ -41,10 +40,11 @@ public final class MessageFiles {
     } catch (IOException e) {
       throw InputFiles.readFailed(file, e);
     }
-    Message message = switch (format) {
-      case JSON -> parseJson(file, bytes, prototype);
-      case BINARY -> parseBinary(file, bytes, prototype);
-    };
+    Message message =
+        switch (format) {
+          case JSON -> parseJson(file, bytes, prototype);
+          case BINARY -> parseBinary(file, bytes, prototype);
+        };
     Problem problem = new ContentCheck().find(message);
     if (problem != null) {
       throw TraceFormatException.malformed(file, null, problem, null);
@@ -59,8 +59,8 @@ public final class MessageFiles {
    * Writes {@code message} whole, in the format of {@code target}'s extension, atomically.
    *
    * @param inputs files the output must not replace
-   * @throws TraceFormatException REJECTED_OUTPUT or WRITE_FAILED; nothing is left at {@code
-   *     target} on failure
+   * @throws TraceFormatException REJECTED_OUTPUT or WRITE_FAILED; nothing is left at {@code target}
+   *     on failure
    */
   public static void write(Path target, Message message, Collection<Path> inputs) {
     TraceFormat format = TraceFormat.forOutput(target);
@@ -73,7 +73,8 @@ public final class MessageFiles {
       output.commit();
     } catch (IOException e) {
       output.discard();
-      throw TraceFormatException.writeFailed(target.toString(), "write error: " + e.getMessage(), e);
+      throw TraceFormatException.writeFailed(
+          target.toString(), "write error: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       output.discard();
       throw e;
@@ -81,8 +82,8 @@ public final class MessageFiles {
   }
 
   /**
-   * The project's JSON for {@code message}: pretty-printed, fields without presence printed
-   * even when zero, field-number order, and a final newline. Deterministic for equal messages.
+   * The project's JSON for {@code message}: pretty-printed, fields without presence printed even
+   * when zero, field-number order, and a final newline. Deterministic for equal messages.
    */
   public static String toJson(Message message) {
     try {
@@ -96,7 +97,8 @@ public final class MessageFiles {
   private static Message parseJson(String file, byte[] bytes, Message prototype) {
     JsonElement value;
     try {
-      JsonReader reader = new JsonReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
+      JsonReader reader =
+          new JsonReader(new StringReader(new String(bytes, StandardCharsets.UTF_8)));
       reader.setLenient(false);
       value = JsonCodec.ELEMENTS.read(reader);
       JsonErrors.requireEnd(reader, file);

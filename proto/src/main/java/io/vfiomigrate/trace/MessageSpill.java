@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Keeps a sequence of messages on disk instead of in memory, to be replayed later in order;
- * the file holds varint-delimited messages and is deleted by {@link #delete()}.
+ * Keeps a sequence of messages on disk instead of in memory, to be replayed later in order; the
+ * file holds varint-delimited messages and is deleted by {@link #delete()}.
  */
 final class MessageSpill<M extends Message> {
   private final Path file;
@@ -26,10 +26,14 @@ final class MessageSpill<M extends Message> {
     this.out = out;
   }
 
-  static <M extends Message> MessageSpill<M> create(Path directory, Parser<M> parser) throws IOException {
+  static <M extends Message> MessageSpill<M> create(Path directory, Parser<M> parser)
+      throws IOException {
     Path file = Files.createTempFile(directory, ".vfio-migrate-spill.", ".tmp");
     try {
-      return new MessageSpill<>(file, parser, new BufferedOutputStream(Files.newOutputStream(file), InputFiles.BUFFER_BYTES));
+      return new MessageSpill<>(
+          file,
+          parser,
+          new BufferedOutputStream(Files.newOutputStream(file), InputFiles.BUFFER_BYTES));
     } catch (IOException e) {
       Files.deleteIfExists(file);
       throw e;
@@ -43,8 +47,11 @@ final class MessageSpill<M extends Message> {
   /** Hands every appended message to {@code consumer}, in order. */
   void replay(Consumer<M> consumer) throws IOException {
     out.flush();
-    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), InputFiles.BUFFER_BYTES)) {
-      for (M message = parser.parseDelimitedFrom(in); message != null; message = parser.parseDelimitedFrom(in)) {
+    try (InputStream in =
+        new BufferedInputStream(Files.newInputStream(file), InputFiles.BUFFER_BYTES)) {
+      for (M message = parser.parseDelimitedFrom(in);
+          message != null;
+          message = parser.parseDelimitedFrom(in)) {
         consumer.accept(message);
       }
     }

@@ -5,8 +5,8 @@ import static java.util.Objects.requireNonNull;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A defect found inside one record: the JSON path of the field it concerns (null when it
- * concerns the record as a whole) and a one-line description.
+ * A defect found inside one record: the JSON path of the field it concerns (null when it concerns
+ * the record as a whole) and a one-line description.
  */
 record Problem(@Nullable String field, String detail) {
   static final String TRUNCATED = "truncated input";
@@ -20,8 +20,8 @@ record Problem(@Nullable String field, String detail) {
   }
 
   /**
-   * This problem seen from the message that holds it in field {@code parent}: an empty path
-   * (the field itself) becomes {@code parent}; problems without a path keep none.
+   * This problem seen from the message that holds it in field {@code parent}: an empty path (the
+   * field itself) becomes {@code parent}; problems without a path keep none.
    */
   Problem within(String parent) {
     if (field == null) {

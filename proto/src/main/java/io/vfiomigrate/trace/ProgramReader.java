@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Streams an iommufd program, JSON or binary (chosen by content), one entry at a time, in file
- * order: ops and conversion warnings as they appear ({@link ProgramWriter} puts all warnings
- * after all ops). The header is read and checked when the reader is opened.
+ * order: ops and conversion warnings as they appear ({@link ProgramWriter} puts all warnings after
+ * all ops). The header is read and checked when the reader is opened.
  *
  * <p>Every method may throw {@link TraceFormatException}. Not thread-safe.
  */

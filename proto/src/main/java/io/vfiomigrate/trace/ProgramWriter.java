@@ -11,11 +11,11 @@ import java.util.Collection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streams an iommufd program to a {@code .json} or {@code .pb} file: header, ops, then
- * warnings. Ops and warnings may be written in any interleaving; warnings are kept in a spill
- * file next to the output (not in memory) and written after the last op, because a JSON
- * object cannot interleave two arrays. Publication and failure behave as in {@link
- * TraceWriter}: nothing appears without {@link #commit()}.
+ * Streams an iommufd program to a {@code .json} or {@code .pb} file: header, ops, then warnings.
+ * Ops and warnings may be written in any interleaving; warnings are kept in a spill file next to
+ * the output (not in memory) and written after the last op, because a JSON object cannot interleave
+ * two arrays. Publication and failure behave as in {@link TraceWriter}: nothing appears without
+ * {@link #commit()}.
  */
 public final class ProgramWriter implements Closeable {
   private final RecordWriter writer;
@@ -46,13 +46,15 @@ public final class ProgramWriter implements Closeable {
   public void write(ConversionWarning warning) {
     try {
       if (warnings == null) {
-        warnings = MessageSpill.create(target.toAbsolutePath().getParent(), ConversionWarning.parser());
+        warnings =
+            MessageSpill.create(target.toAbsolutePath().getParent(), ConversionWarning.parser());
       }
       warnings.append(warning);
       warningCount++;
     } catch (IOException e) {
       abort();
-      throw TraceFormatException.writeFailed(target.toString(), "write error: " + e.getMessage(), e);
+      throw TraceFormatException.writeFailed(
+          target.toString(), "write error: " + e.getMessage(), e);
     }
   }
 
@@ -73,7 +75,8 @@ public final class ProgramWriter implements Closeable {
       writer.commit();
     } catch (IOException e) {
       abort();
-      throw TraceFormatException.writeFailed(target.toString(), "write error: " + e.getMessage(), e);
+      throw TraceFormatException.writeFailed(
+          target.toString(), "write error: " + e.getMessage(), e);
     } finally {
       deleteSpill();
     }

@@ -5,9 +5,9 @@ import com.google.protobuf.Message;
 import java.io.IOException;
 
 /**
- * Writes the top-level fields of a streamed file one element at a time. Callers write the
- * header first and the elements of one repeated field contiguously (JSON cannot interleave
- * two arrays); {@link RecordWriter} enforces both.
+ * Writes the top-level fields of a streamed file one element at a time. Callers write the header
+ * first and the elements of one repeated field contiguously (JSON cannot interleave two arrays);
+ * {@link RecordWriter} enforces both.
  */
 interface RecordSink {
   void write(FieldDescriptor field, Message element) throws IOException;

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the top-level fields of a streamed file one record at a time, in file order, holding
- * at most one record in memory. Every record is fully checked against the schema (unknown
- * fields and enum values included) before it is returned.
+ * Reads the top-level fields of a streamed file one record at a time, in file order, holding at
+ * most one record in memory. Every record is fully checked against the schema (unknown fields and
+ * enum values included) before it is returned.
  */
 interface RecordStream extends Closeable {
   static RecordStream open(Path path, StreamLayout layout) {

@@ -7,14 +7,21 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Locale;
 
 /**
- * The state machine shared by the typed writers: the header exactly once and first, then
- * elements with non-decreasing field numbers (each repeated field contiguous), then commit.
- * A failed write discards the output at once; later calls fail fast.
+ * The state machine shared by the typed writers: the header exactly once and first, then elements
+ * with non-decreasing field numbers (each repeated field contiguous), then commit. A failed write
+ * discards the output at once; later calls fail fast.
  */
 final class RecordWriter implements Closeable {
-  private enum State { NEW, WRITING, FAILED, COMMITTED, ABORTED }
+  private enum State {
+    NEW,
+    WRITING,
+    FAILED,
+    COMMITTED,
+    ABORTED
+  }
 
   private final String file;
   private final StreamLayout layout;
@@ -35,10 +42,11 @@ final class RecordWriter implements Closeable {
   static RecordWriter create(Path target, Collection<Path> inputs, StreamLayout layout) {
     TraceFormat format = TraceFormat.forOutput(target);
     AtomicOutputFile output = AtomicOutputFile.create(target, inputs);
-    RecordSink sink = switch (format) {
-      case JSON -> new JsonRecordSink(output.stream());
-      case BINARY -> new BinaryRecordSink(output.stream());
-    };
+    RecordSink sink =
+        switch (format) {
+          case JSON -> new JsonRecordSink(output.stream());
+          case BINARY -> new BinaryRecordSink(output.stream());
+        };
     return new RecordWriter(target.toString(), layout, output, sink);
   }
 
@@ -52,7 +60,11 @@ final class RecordWriter implements Closeable {
     requireState(State.WRITING, "write the header first");
     if (fieldNumber < lastField) {
       throw new IllegalStateException(
-          "field " + fieldNumber + " after field " + lastField + ": each repeated field must be contiguous");
+          "field "
+              + fieldNumber
+              + " after field "
+              + lastField
+              + ": each repeated field must be contiguous");
     }
     put(fieldNumber, element);
   }
@@ -106,7 +118,8 @@ final class RecordWriter implements Closeable {
 
   private void requireState(State expected, String message) {
     if (state != expected) {
-      throw new IllegalStateException(message + " (writer is " + state.name().toLowerCase(java.util.Locale.ROOT) + ")");
+      throw new IllegalStateException(
+          message + " (writer is " + state.name().toLowerCase(Locale.ROOT) + ")");
     }
   }
 }

@@ -11,17 +11,19 @@ import io.vfiomigrate.proto.Type1Trace;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The shape of a streamed file: a top-level message whose field 1 is the header and whose
- * other fields are repeated messages, each read and written one element at a time.
+ * The shape of a streamed file: a top-level message whose field 1 is the header and whose other
+ * fields are repeated messages, each read and written one element at a time.
  *
- * <p>{@code labels} names the elements of each repeated field in messages ("event 17"); every
- * field of the top-level message is either the header or has a label.
+ * <p>{@code labels} names the elements of each repeated field in messages ("event 17"); every field
+ * of the top-level message is either the header or has a label.
  */
 record StreamLayout(Message prototype, ImmutableMap<Integer, String> labels) {
   static final int HEADER_FIELD = Type1Trace.HEADER_FIELD_NUMBER;
 
   static final StreamLayout TRACE =
-      new StreamLayout(Type1Trace.getDefaultInstance(), ImmutableMap.of(Type1Trace.EVENTS_FIELD_NUMBER, "event"));
+      new StreamLayout(
+          Type1Trace.getDefaultInstance(),
+          ImmutableMap.of(Type1Trace.EVENTS_FIELD_NUMBER, "event"));
   static final StreamLayout PROGRAM =
       new StreamLayout(
           IommufdProgram.getDefaultInstance(),

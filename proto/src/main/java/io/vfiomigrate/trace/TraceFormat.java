@@ -17,8 +17,8 @@ public enum TraceFormat {
   /**
    * The format to write {@code target} in, from its extension: {@code .json} or {@code .pb}.
    *
-   * @throws TraceFormatException {@link TraceFormatException.Reason#REJECTED_OUTPUT} for any
-   *     other name
+   * @throws TraceFormatException {@link TraceFormatException.Reason#REJECTED_OUTPUT} for any other
+   *     name
    */
   public static TraceFormat forOutput(Path target) {
     Path name = target.getFileName();
@@ -46,14 +46,14 @@ public enum TraceFormat {
   }
 
   /**
-   * Decides from the first bytes of {@code in}, which must support mark/reset; the stream is
-   * left where it was.
+   * Decides from the first bytes of {@code in}, which must support mark/reset; the stream is left
+   * where it was.
    *
-   * <p>JSON is a top-level object, so its first non-whitespace byte (after an optional UTF-8
-   * byte order mark) is '{'. Every binary file starts with the header's tag 0x0A, which is also
-   * a JSON newline, so "\n{" is ambiguous exactly when the header is 123 (0x7B) bytes long; a
-   * JSON object continues with whitespace, '"' or '}', while a valid binary header continues
-   * with the formatVersion tag 0x08.
+   * <p>JSON is a top-level object, so its first non-whitespace byte (after an optional UTF-8 byte
+   * order mark) is '{'. Every binary file starts with the header's tag 0x0A, which is also a JSON
+   * newline, so "\n{" is ambiguous exactly when the header is 123 (0x7B) bytes long; a JSON object
+   * continues with whitespace, '"' or '}', while a valid binary header continues with the
+   * formatVersion tag 0x08.
    */
   static TraceFormat detect(InputStream in, int lookahead) throws IOException {
     in.mark(lookahead);

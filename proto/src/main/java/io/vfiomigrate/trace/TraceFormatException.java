@@ -11,10 +11,10 @@ import org.jspecify.annotations.Nullable;
  * <p>The message is always one line, {@code FILE[: WHERE][: field PATH]: DETAIL}:
  *
  * <ul>
- *   <li>WHERE is {@code header}, {@code event N}, {@code op N} or {@code warning N}; indexes
- *       count from 0 in file order.
- *   <li>PATH is the protobuf JSON path of the field inside that record, e.g. {@code mapDma.size}
- *       or {@code tasks[0].pid}.
+ *   <li>WHERE is {@code header}, {@code event N}, {@code op N} or {@code warning N}; indexes count
+ *       from 0 in file order.
+ *   <li>PATH is the protobuf JSON path of the field inside that record, e.g. {@code mapDma.size} or
+ *       {@code tasks[0].pid}.
  * </ul>
  *
  * <p>Callers react to the {@link Reason} (the CLI maps it to an exit code), never to the text.

@@ -6,12 +6,12 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The header rules every reader applies; all other semantic checks belong to
- * {@code vfio-migrate validate}.
+ * The header rules every reader applies; all other semantic checks belong to {@code vfio-migrate
+ * validate}.
  *
  * <ul>
- *   <li>{@code formatVersion} must be 1; 0 (absent) is an error, so that a file of some other
- *       kind that happens to parse is not taken for a trace.
+ *   <li>{@code formatVersion} must be 1; 0 (absent) is an error, so that a file of some other kind
+ *       that happens to parse is not taken for a trace.
  *   <li>{@code pageSize} must be 4096; 0 (absent) means the default 4096, because proto3 cannot
  *       tell "absent" from 0 and hand-written JSON leaves it out. Readers return the header as
  *       stored; use {@link #pageSize} for the effective value.
@@ -46,7 +46,9 @@ public final class TraceHeaders {
           "formatVersion",
           "unsupported format version "
               + Integer.toUnsignedString(header.getFormatVersion())
-              + " (expected " + FORMAT_VERSION + ")");
+              + " (expected "
+              + FORMAT_VERSION
+              + ")");
     }
     if (header.getPageSize() != 0 && header.getPageSize() != PAGE_SIZE) {
       throw TraceFormatException.malformed(
@@ -55,7 +57,9 @@ public final class TraceHeaders {
           "pageSize",
           "unsupported page size "
               + Long.toUnsignedString(header.getPageSize())
-              + " (expected " + PAGE_SIZE + ")");
+              + " (expected "
+              + PAGE_SIZE
+              + ")");
     }
     Map<Integer, Integer> firstIndexByPid = new HashMap<>();
     for (int i = 0; i < header.getTasksCount(); i++) {
@@ -66,8 +70,11 @@ public final class TraceHeaders {
             file,
             "header",
             "tasks[" + i + "].pid",
-            "duplicate pid " + Integer.toUnsignedString(task.getPid())
-                + " (also tasks[" + first + "])");
+            "duplicate pid "
+                + Integer.toUnsignedString(task.getPid())
+                + " (also tasks["
+                + first
+                + "])");
       }
     }
   }

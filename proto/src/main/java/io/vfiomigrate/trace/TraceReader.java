@@ -9,9 +9,9 @@ import java.util.NoSuchElementException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Streams a type1 trace, JSON or binary (chosen by content), one event at a time: memory use
- * does not grow with the file. The header is read and checked ({@link TraceHeaders}) when the
- * reader is opened.
+ * Streams a type1 trace, JSON or binary (chosen by content), one event at a time: memory use does
+ * not grow with the file. The header is read and checked ({@link TraceHeaders}) when the reader is
+ * opened.
  *
  * <pre>{@code
  * try (TraceReader trace = TraceReader.open(path)) {

@@ -11,9 +11,9 @@ import java.util.Collection;
  * Streams a type1 trace to a {@code .json} or {@code .pb} file, one event at a time.
  *
  * <p>The file appears at its path only on {@link #commit()}, complete, by an atomic rename of a
- * temporary file in the same directory. {@link #close()} without a commit, or any failure,
- * leaves nothing behind: an exception thrown between writes therefore never publishes half a
- * trace through try-with-resources.
+ * temporary file in the same directory. {@link #close()} without a commit, or any failure, leaves
+ * nothing behind: an exception thrown between writes therefore never publishes half a trace through
+ * try-with-resources.
  *
  * <pre>{@code
  * try (TraceWriter out = TraceWriter.create(target, List.of(input))) {
@@ -37,8 +37,8 @@ public final class TraceWriter implements Closeable {
 
   /**
    * @param inputs the files being read, which the output must not replace
-   * @throws TraceFormatException REJECTED_OUTPUT for a name not ending in .json or .pb, a
-   *     directory or an input file; WRITE_FAILED if the output cannot be created
+   * @throws TraceFormatException REJECTED_OUTPUT for a name not ending in .json or .pb, a directory
+   *     or an input file; WRITE_FAILED if the output cannot be created
    */
   public static TraceWriter create(Path target, Collection<Path> inputs) {
     return new TraceWriter(RecordWriter.create(target, inputs, StreamLayout.TRACE));

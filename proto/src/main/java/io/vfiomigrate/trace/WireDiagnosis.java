@@ -14,20 +14,20 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Finds the field at which a binary message that failed to parse went wrong, by walking its
- * tags against the descriptor and recursing into sub-messages, so that errors can name it
- * ("mapDma.size: truncated input").
+ * Finds the field at which a binary message that failed to parse went wrong, by walking its tags
+ * against the descriptor and recursing into sub-messages, so that errors can name it ("mapDma.size:
+ * truncated input").
  *
- * <p>Only used after a parse failed: the parser stays the authority on what is valid, this
- * class only explains.
+ * <p>Only used after a parse failed: the parser stays the authority on what is valid, this class
+ * only explains.
  */
 final class WireDiagnosis {
   private WireDiagnosis() {}
 
   /**
    * @param bytes the bytes of one message, possibly cut short
-   * @param partial whether the input ended inside this message, so that running out of bytes
-   *     means truncation rather than a misreported length
+   * @param partial whether the input ended inside this message, so that running out of bytes means
+   *     truncation rather than a misreported length
    * @return the innermost field where the bytes stop making sense, or null if they parse
    */
   static @Nullable Problem find(byte[] bytes, Descriptor type, boolean partial) {
@@ -63,7 +63,11 @@ final class WireDiagnosis {
       if (wireType != expectedWireType(field)
           && !(field.isPackable() && wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
         return Problem.at(
-            path, "wrong wire type " + wireType + " for " + field.getType().name().toLowerCase(Locale.ROOT));
+            path,
+            "wrong wire type "
+                + wireType
+                + " for "
+                + field.getType().name().toLowerCase(Locale.ROOT));
       }
       Problem problem = value(in, field, wireType, path, partial);
       if (problem != null) {

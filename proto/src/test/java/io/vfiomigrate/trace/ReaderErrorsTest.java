@@ -29,13 +29,18 @@ final class ReaderErrorsTest {
           .addTasks(Task.newBuilder().setPid(100).setUid(1000).setMemlockLimit(Samples.U64_MAX))
           .build();
   private static final Type1Event OPEN =
-      Type1Event.newBuilder().setPid(100).setContainerOpen(ContainerOpen.newBuilder().setContainer(1)).build();
+      Type1Event.newBuilder()
+          .setPid(100)
+          .setContainerOpen(ContainerOpen.newBuilder().setContainer(1))
+          .build();
+
   /** mapDma ends with size, a 10-byte varint: cutting the file short cuts inside it. */
   private static final Type1Event MAP =
       Type1Event.newBuilder()
           .setPid(100)
           .setMapDma(MapDma.newBuilder().setContainer(1).setIova(0x1000).setSize(Samples.HIGH_IOVA))
           .build();
+
   private static final String JSON_HEADER = "{\"header\":{\"formatVersion\":1},\"events\":[";
 
   @TempDir Path directory;
@@ -148,7 +153,9 @@ final class ReaderErrorsTest {
 
   @Test
   void jsonUnknownTopLevelFieldIsRejected() throws IOException {
-    assertMalformed(json("t.json", "{\"header\":{\"formatVersion\":1},\"evnts\":[]}"), "unknown field \"evnts\" in Type1Trace");
+    assertMalformed(
+        json("t.json", "{\"header\":{\"formatVersion\":1},\"evnts\":[]}"),
+        "unknown field \"evnts\" in Type1Trace");
   }
 
   @Test
@@ -160,7 +167,8 @@ final class ReaderErrorsTest {
 
   @Test
   void jsonOutOfRangeNamesTheRepeatedElement() throws IOException {
-    Path file = json("t.json", "{\"header\":{\"formatVersion\":1,\"tasks\":[{\"pid\":4294967296}]}}");
+    Path file =
+        json("t.json", "{\"header\":{\"formatVersion\":1,\"tasks\":[{\"pid\":4294967296}]}}");
 
     assertMalformed(file, "header: field tasks[0].pid: 4294967296 out of range for uint32");
   }
@@ -192,7 +200,9 @@ final class ReaderErrorsTest {
   @Test
   void jsonWithoutHeaderOrWithHeaderAfterEventsHasNoHeader() throws IOException {
     assertMalformed(json("a.json", "{\"events\":[{\"pid\":1}]}"), "missing header");
-    assertMalformed(json("b.json", "{\"events\":[{\"pid\":1}],\"header\":{\"formatVersion\":1}}"), "missing header");
+    assertMalformed(
+        json("b.json", "{\"events\":[{\"pid\":1}],\"header\":{\"formatVersion\":1}}"),
+        "missing header");
     assertMalformed(json("c.json", "{}"), "missing header");
   }
 
@@ -210,9 +220,13 @@ final class ReaderErrorsTest {
 
   @Test
   void jsonArraysMustBeArraysAndElementsObjects() throws IOException {
-    assertMalformed(json("a.json", "{\"header\":{\"formatVersion\":1},\"events\":{}}"), "field events: {} is not an array");
+    assertMalformed(
+        json("a.json", "{\"header\":{\"formatVersion\":1},\"events\":{}}"),
+        "field events: {} is not an array");
     assertMalformed(json("b.json", JSON_HEADER + "null]}"), "event 0: null is not a Type1Event");
-    assertMalformed(json("c.json", JSON_HEADER + "{\"mapDma\":[]}]}"), "event 0: field mapDma: [] is not a MapDma");
+    assertMalformed(
+        json("c.json", JSON_HEADER + "{\"mapDma\":[]}]}"),
+        "event 0: field mapDma: [] is not a MapDma");
   }
 
   @Test
@@ -220,14 +234,27 @@ final class ReaderErrorsTest {
     TraceHeader version2 = HEADER.toBuilder().setFormatVersion(2).build();
     TraceHeader noVersion = HEADER.toBuilder().clearFormatVersion().build();
     TraceHeader bigPages = HEADER.toBuilder().setPageSize(8192).build();
-    TraceHeader duplicatePid = HEADER.toBuilder().addTasks(Task.newBuilder().setPid(7)).addTasks(Task.newBuilder().setPid(100)).build();
+    TraceHeader duplicatePid =
+        HEADER.toBuilder()
+            .addTasks(Task.newBuilder().setPid(7))
+            .addTasks(Task.newBuilder().setPid(100))
+            .build();
 
-    assertMalformed(write("a.pb", binary(version2)), "header: field formatVersion: unsupported format version 2 (expected 1)");
-    assertMalformed(write("b.pb", binary(noVersion)), "header: field formatVersion: unsupported format version 0 (expected 1)");
-    assertMalformed(write("c.pb", binary(bigPages)), "header: field pageSize: unsupported page size 8192 (expected 4096)");
-    assertMalformed(write("d.pb", binary(duplicatePid)), "header: field tasks[2].pid: duplicate pid 100 (also tasks[0])");
+    assertMalformed(
+        write("a.pb", binary(version2)),
+        "header: field formatVersion: unsupported format version 2 (expected 1)");
+    assertMalformed(
+        write("b.pb", binary(noVersion)),
+        "header: field formatVersion: unsupported format version 0 (expected 1)");
+    assertMalformed(
+        write("c.pb", binary(bigPages)),
+        "header: field pageSize: unsupported page size 8192 (expected 4096)");
+    assertMalformed(
+        write("d.pb", binary(duplicatePid)),
+        "header: field tasks[2].pid: duplicate pid 100 (also tasks[0])");
     Path whole = directory.resolve("e.json");
-    Files.writeString(whole, MessageFiles.toJson(Type1Trace.newBuilder().setHeader(duplicatePid).build()));
+    Files.writeString(
+        whole, MessageFiles.toJson(Type1Trace.newBuilder().setHeader(duplicatePid).build()));
     assertThatThrownBy(() -> MessageFiles.read(whole, Type1Trace.getDefaultInstance()))
         .hasMessage(whole + ": header: field tasks[2].pid: duplicate pid 100 (also tasks[0])");
   }
@@ -258,12 +285,14 @@ final class ReaderErrorsTest {
   void traceGivenToTheProgramReaderIsRejected() throws IOException {
     Path file = write("t.pb", binary(HEADER, OPEN));
 
-    assertThatThrownBy(() -> {
-          try (ProgramReader reader = ProgramReader.open(file)) {
-            reader.forEachRemaining(entry -> {});
-          }
-        })
-        .hasMessage(file + ": unknown field number 2 in IommufdProgram at byte " + binary(HEADER).length);
+    assertThatThrownBy(
+            () -> {
+              try (ProgramReader reader = ProgramReader.open(file)) {
+                reader.forEachRemaining(entry -> {});
+              }
+            })
+        .hasMessage(
+            file + ": unknown field number 2 in IommufdProgram at byte " + binary(HEADER).length);
     assertThat(FileKind.detect(file)).isEqualTo(FileKind.TYPE1_TRACE);
   }
 
@@ -272,10 +301,14 @@ final class ReaderErrorsTest {
     Path missing = directory.resolve("nope.json");
 
     assertThatThrownBy(() -> TraceReader.open(missing))
-        .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNREADABLE_INPUT))
+        .isInstanceOfSatisfying(
+            TraceFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.UNREADABLE_INPUT))
         .hasMessage(missing + ": no such file");
     assertThatThrownBy(() -> TraceReader.open(directory))
-        .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.UNREADABLE_INPUT))
+        .isInstanceOfSatisfying(
+            TraceFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.UNREADABLE_INPUT))
         .hasMessage(directory + ": is a directory");
   }
 
@@ -312,7 +345,8 @@ final class ReaderErrorsTest {
   private static void assertMalformed(Path file, String expected) {
     assertThatThrownBy(() -> RoundTripTest.readTrace(file))
         .isInstanceOfSatisfying(
-            TraceFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_INPUT))
+            TraceFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_INPUT))
         .hasMessage(file + ": " + expected);
   }
 }

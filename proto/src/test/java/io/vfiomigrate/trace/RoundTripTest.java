@@ -55,7 +55,9 @@ final class RoundTripTest {
     for (FileDescriptor file : SCHEMAS) {
       allMessages.addAll(file.getMessageTypes());
       for (EnumDescriptor type : file.getEnumTypes()) {
-        type.getValues().stream().filter(v -> v.getNumber() != 0).forEach(allNonZeroEnumValues::add);
+        type.getValues().stream()
+            .filter(v -> v.getNumber() != 0)
+            .forEach(allNonZeroEnumValues::add);
       }
     }
     assertThat(messages).containsExactlyInAnyOrderElementsOf(allMessages);
@@ -94,7 +96,8 @@ final class RoundTripTest {
       MessageFiles.write(file, sample, List.of());
 
       assertThat(MessageFiles.read(file, sample.getDefaultInstanceForType())).isEqualTo(sample);
-      assertThat(TraceFormat.detect(file)).isEqualTo(name.endsWith(".json") ? TraceFormat.JSON : TraceFormat.BINARY);
+      assertThat(TraceFormat.detect(file))
+          .isEqualTo(name.endsWith(".json") ? TraceFormat.JSON : TraceFormat.BINARY);
     }
   }
 
@@ -130,10 +133,12 @@ final class RoundTripTest {
 
     MessageFiles.write(file, trace, List.of());
 
-    IommuConfig iommu = MessageFiles.read(file, Type1Trace.getDefaultInstance()).getHeader().getIommu();
+    IommuConfig iommu =
+        MessageFiles.read(file, Type1Trace.getDefaultInstance()).getHeader().getIommu();
     assertThat(iommu.hasPgsizeBitmap()).isTrue();
     assertThat(iommu.hasApertureStart()).isFalse();
-    assertThat(Files.readString(file)).contains("\"iommu\": {\n      \"pgsizeBitmap\": \"0\"\n    }");
+    assertThat(Files.readString(file))
+        .contains("\"iommu\": {\n      \"pgsizeBitmap\": \"0\"\n    }");
   }
 
   @ParameterizedTest
@@ -233,9 +238,11 @@ final class RoundTripTest {
       }
     }
     assertThat(entries.get(0)).isInstanceOf(IndexedOp.class);
-    assertThat(entries.get(entries.size() - 1)).isEqualTo(new IndexedWarning(1, Samples.warnings().get(1)));
+    assertThat(entries.get(entries.size() - 1))
+        .isEqualTo(new IndexedWarning(1, Samples.warnings().get(1)));
     assertThat(program.build()).isEqualTo(Samples.program());
-    assertThat(MessageFiles.read(file, IommufdProgram.getDefaultInstance())).isEqualTo(Samples.program());
+    assertThat(MessageFiles.read(file, IommufdProgram.getDefaultInstance()))
+        .isEqualTo(Samples.program());
     assertThat(FileKind.detect(file)).isEqualTo(FileKind.IOMMUFD_PROGRAM);
     try (Stream<Path> files = Files.list(directory)) {
       assertThat(files).containsExactly(file);
@@ -250,7 +257,8 @@ final class RoundTripTest {
     DiffReport read = MessageFiles.read(json, DiffReport.getDefaultInstance());
     MessageFiles.write(binary, read, List.of(json));
 
-    assertThat(MessageFiles.read(binary, DiffReport.getDefaultInstance())).isEqualTo(Samples.diffReport());
+    assertThat(MessageFiles.read(binary, DiffReport.getDefaultInstance()))
+        .isEqualTo(Samples.diffReport());
   }
 
   @Test
@@ -298,10 +306,12 @@ final class RoundTripTest {
     }
   }
 
-  private static void collect(Message message, Set<Descriptor> messages, Set<EnumValueDescriptor> enumValues) {
+  private static void collect(
+      Message message, Set<Descriptor> messages, Set<EnumValueDescriptor> enumValues) {
     messages.add(message.getDescriptorForType());
     for (Map.Entry<FieldDescriptor, Object> field : message.getAllFields().entrySet()) {
-      List<?> values = field.getKey().isRepeated() ? (List<?>) field.getValue() : List.of(field.getValue());
+      List<?> values =
+          field.getKey().isRepeated() ? (List<?>) field.getValue() : List.of(field.getValue());
       for (Object value : values) {
         if (value instanceof Message nested) {
           collect(nested, messages, enumValues);

@@ -60,6 +60,7 @@ import io.vfiomigrate.proto.UserAccounting;
 final class Samples {
   /** The last page below 2^64: above Long.MAX_VALUE, so it is negative as a Java long. */
   static final long HIGH_IOVA = 0xFFFF_FFFF_FFFF_F000L;
+
   static final long U64_MAX = -1L;
 
   private Samples() {}
@@ -107,7 +108,9 @@ final class Samples {
   static ImmutableList<Type1Event> events() {
     return ImmutableList.of(
         event().setContainerOpen(ContainerOpen.newBuilder().setContainer(1)).build(),
-        event().setSetIommu(SetIommu.newBuilder().setContainer(1).setType(IommuType.TYPE1V2)).build(),
+        event()
+            .setSetIommu(SetIommu.newBuilder().setContainer(1).setType(IommuType.TYPE1V2))
+            .build(),
         event()
             .setGroupAttach(
                 GroupAttach.newBuilder()
@@ -133,10 +136,20 @@ final class Samples {
             .build(),
         event()
             .setPinPages(
-                PinPages.newBuilder().setGroup(7).setIova(HIGH_IOVA).setNpage(1).setRead(true).setWrite(true))
+                PinPages.newBuilder()
+                    .setGroup(7)
+                    .setIova(HIGH_IOVA)
+                    .setNpage(1)
+                    .setRead(true)
+                    .setWrite(true))
             .build(),
-        event().setDmaRw(DmaRw.newBuilder().setGroup(7).setIova(HIGH_IOVA).setLength(4096).setWrite(true)).build(),
-        event().setUnpinPages(UnpinPages.newBuilder().setGroup(7).setIova(HIGH_IOVA).setNpage(1)).build(),
+        event()
+            .setDmaRw(
+                DmaRw.newBuilder().setGroup(7).setIova(HIGH_IOVA).setLength(4096).setWrite(true))
+            .build(),
+        event()
+            .setUnpinPages(UnpinPages.newBuilder().setGroup(7).setIova(HIGH_IOVA).setNpage(1))
+            .build(),
         event()
             .setUnmapDma(UnmapDma.newBuilder().setContainer(1).setIova(HIGH_IOVA).setSize(4096))
             .setExpect(Expect.newBuilder().setErrno("OK").setUnmapped(4096))
@@ -160,8 +173,16 @@ final class Samples {
   /** One op per op of IommufdOp, in field order, every field set. */
   static ImmutableList<IommufdOp> ops() {
     return ImmutableList.of(
-        op(0).setOpen(IommufdOpen.newBuilder().setCtx(1).setAccounting(AccountMode.ACCOUNT_MM).setVfioContainer(true)).build(),
-        op(0).setOpen(IommufdOpen.newBuilder().setCtx(2).setAccounting(AccountMode.ACCOUNT_USER)).build(),
+        op(0)
+            .setOpen(
+                IommufdOpen.newBuilder()
+                    .setCtx(1)
+                    .setAccounting(AccountMode.ACCOUNT_MM)
+                    .setVfioContainer(true))
+            .build(),
+        op(0)
+            .setOpen(IommufdOpen.newBuilder().setCtx(2).setAccounting(AccountMode.ACCOUNT_USER))
+            .build(),
         op(0).setIoasAlloc(IoasAlloc.newBuilder().setCtx(1).setIoas(3)).build(),
         op(1)
             .setOption(
@@ -174,7 +195,11 @@ final class Samples {
             .build(),
         op(1)
             .setOption(
-                IommuOption.newBuilder().setCtx(1).setOption(OptionId.HUGE_PAGES).setObjectId(3).setValue(U64_MAX))
+                IommuOption.newBuilder()
+                    .setCtx(1)
+                    .setOption(OptionId.HUGE_PAGES)
+                    .setObjectId(3)
+                    .setValue(U64_MAX))
             .build(),
         op(2).setDeviceBind(DeviceBind.newBuilder().setCtx(1).setDevice(4).setGroup(8)).build(),
         op(2).setDeviceAttach(DeviceAttach.newBuilder().setCtx(1).setDevice(4).setIoas(3)).build(),
@@ -214,14 +239,30 @@ final class Samples {
                     .setFixedIova(true))
             .build(),
         op(5)
-            .setAccessPin(AccessPin.newBuilder().setCtx(1).setAccess(5).setIova(HIGH_IOVA).setLength(4096).setWrite(true))
+            .setAccessPin(
+                AccessPin.newBuilder()
+                    .setCtx(1)
+                    .setAccess(5)
+                    .setIova(HIGH_IOVA)
+                    .setLength(4096)
+                    .setWrite(true))
             .build(),
         op(6)
-            .setAccessRw(AccessRw.newBuilder().setCtx(1).setAccess(5).setIova(HIGH_IOVA).setLength(8).setWrite(true))
+            .setAccessRw(
+                AccessRw.newBuilder()
+                    .setCtx(1)
+                    .setAccess(5)
+                    .setIova(HIGH_IOVA)
+                    .setLength(8)
+                    .setWrite(true))
             .build(),
-        op(7).setAccessUnpin(AccessUnpin.newBuilder().setCtx(1).setAccess(5).setIova(HIGH_IOVA).setLength(4096)).build(),
+        op(7)
+            .setAccessUnpin(
+                AccessUnpin.newBuilder().setCtx(1).setAccess(5).setIova(HIGH_IOVA).setLength(4096))
+            .build(),
         op(8)
-            .setIoasUnmap(IoasUnmap.newBuilder().setCtx(1).setIoas(3).setIova(HIGH_IOVA).setLength(4096))
+            .setIoasUnmap(
+                IoasUnmap.newBuilder().setCtx(1).setIoas(3).setIova(HIGH_IOVA).setLength(4096))
             .setExpect(Expect.newBuilder().setErrno("OK").setUnmapped(4096))
             .build(),
         op(9).setIoasUnmap(IoasUnmap.newBuilder().setCtx(1).setIoas(3).setAll(true)).build(),
@@ -244,7 +285,11 @@ final class Samples {
             .setCode("V1_PARTIAL_UNMAP")
             .setMessage("type1 v1 unmapped part of a mapping")
             .build(),
-        ConversionWarning.newBuilder().setSourceEvent(12).setCode("IGNORED_PINS").setMessage("pins kept").build());
+        ConversionWarning.newBuilder()
+            .setSourceEvent(12)
+            .setCode("IGNORED_PINS")
+            .setMessage("pins kept")
+            .build());
   }
 
   static IommufdProgram program() {
@@ -257,8 +302,10 @@ final class Samples {
 
   static AccountingSnapshot snapshot() {
     return AccountingSnapshot.newBuilder()
-        .addTasks(TaskAccounting.newBuilder().setPid(100).setLockedVmPages(1).setPinnedVmPages(U64_MAX))
-        .addTasks(TaskAccounting.newBuilder().setPid(0xFFFF_FFFF).setLockedVmPages(0).setPinnedVmPages(0))
+        .addTasks(
+            TaskAccounting.newBuilder().setPid(100).setLockedVmPages(1).setPinnedVmPages(U64_MAX))
+        .addTasks(
+            TaskAccounting.newBuilder().setPid(0xFFFF_FFFF).setLockedVmPages(0).setPinnedVmPages(0))
         .addUsers(UserAccounting.newBuilder().setUid(1000).setLockedVmPages(HIGH_IOVA))
         .addUsers(UserAccounting.newBuilder().setUid(0))
         .setPinnedPages(2)
@@ -297,7 +344,8 @@ final class Samples {
                 .setRight("0")
                 .setRule("USER_ACCOUNTING")
                 .setExplanation("native iommufd charges user_struct, not mm"))
-        .addDivergences(Divergence.newBuilder().setStep(6).setField("errno").setLeft("OK").setRight("EINVAL"))
+        .addDivergences(
+            Divergence.newBuilder().setStep(6).setField("errno").setLeft("OK").setRight("EINVAL"))
         .build();
   }
 

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A million-event trace goes through the writer and the reader with flat memory. Memory is
- * measured as the heap still in use after a full collection, half way through each pass,
- * against a baseline taken before: the streaming classes hold one event and a 64 KiB buffer,
- * while the file is over 30 MiB.
+ * A million-event trace goes through the writer and the reader with flat memory. Memory is measured
+ * as the heap still in use after a full collection, half way through each pass, against a baseline
+ * taken before: the streaming classes hold one event and a 64 KiB buffer, while the file is over 30
+ * MiB.
  */
 final class StreamingTest {
   private static final int EVENTS = 1_000_000;

@@ -30,14 +30,15 @@ final class WriterTest {
     Path file = directory.resolve("t.json");
     Files.writeString(file, "old");
 
-    assertThatThrownBy(() -> {
-          try (TraceWriter writer = TraceWriter.create(file, List.of())) {
-            writer.writeHeader(Samples.header());
-            writer.write(Samples.events().get(0));
-            assertThat(files()).hasSize(2);
-            throw new IllegalStateException("the caller failed half way");
-          }
-        })
+    assertThatThrownBy(
+            () -> {
+              try (TraceWriter writer = TraceWriter.create(file, List.of())) {
+                writer.writeHeader(Samples.header());
+                writer.write(Samples.events().get(0));
+                assertThat(files()).hasSize(2);
+                throw new IllegalStateException("the caller failed half way");
+              }
+            })
         .hasMessage("the caller failed half way");
 
     assertThat(files()).containsExactly(file);
@@ -58,8 +59,12 @@ final class WriterTest {
   void outputNamesMustEndInJsonOrPb() {
     Path file = directory.resolve("t.txt");
 
-    assertRejected(() -> TraceWriter.create(file, List.of()), file + ": unknown output format: the name must end in .json or .pb");
-    assertRejected(() -> MessageFiles.write(file, Samples.replayResult(), List.of()), file + ": unknown output format: the name must end in .json or .pb");
+    assertRejected(
+        () -> TraceWriter.create(file, List.of()),
+        file + ": unknown output format: the name must end in .json or .pb");
+    assertRejected(
+        () -> MessageFiles.write(file, Samples.replayResult(), List.of()),
+        file + ": unknown output format: the name must end in .json or .pb");
   }
 
   @Test
@@ -69,9 +74,15 @@ final class WriterTest {
     Path link = Files.createSymbolicLink(directory.resolve("link.json"), input);
     Path sameByDots = directory.resolve("sub/../in.json");
 
-    assertRejected(() -> TraceWriter.create(input, List.of(input)), input + ": refusing to overwrite the input file");
-    assertRejected(() -> TraceWriter.create(link, List.of(input)), link + ": refusing to overwrite the input file");
-    assertRejected(() -> ProgramWriter.create(sameByDots, List.of(input)), sameByDots + ": refusing to overwrite the input file");
+    assertRejected(
+        () -> TraceWriter.create(input, List.of(input)),
+        input + ": refusing to overwrite the input file");
+    assertRejected(
+        () -> TraceWriter.create(link, List.of(input)),
+        link + ": refusing to overwrite the input file");
+    assertRejected(
+        () -> ProgramWriter.create(sameByDots, List.of(input)),
+        sameByDots + ": refusing to overwrite the input file");
     assertThat(RoundTripTest.readTrace(input)).isEqualTo(Samples.trace());
   }
 
@@ -87,7 +98,8 @@ final class WriterTest {
     Path file = directory.resolve("missing/t.pb");
 
     assertThatThrownBy(() -> TraceWriter.create(file, List.of()))
-        .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRITE_FAILED))
+        .isInstanceOfSatisfying(
+            TraceFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.WRITE_FAILED))
         .hasMessage(file + ": no such directory: " + directory.resolve("missing"));
   }
 
@@ -130,9 +142,12 @@ final class WriterTest {
     }
   }
 
-  private static void assertRejected(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+  private static void assertRejected(
+      org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
     assertThatThrownBy(call)
-        .isInstanceOfSatisfying(TraceFormatException.class, e -> assertThat(e.reason()).isEqualTo(Reason.REJECTED_OUTPUT))
+        .isInstanceOfSatisfying(
+            TraceFormatException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.REJECTED_OUTPUT))
         .hasMessage(message);
   }
 }

@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Binary trace streaming throughput, in events per second: reading (parse and schema check of
- * every event) and writing (through the temporary file, with the final sync and rename).
- * Run with {@code bin/bench proto TraceStreamingBenchmark}.
+ * Binary trace streaming throughput, in events per second: reading (parse and schema check of every
+ * event) and writing (through the temporary file, with the final sync and rename). Run with {@code
+ * bin/bench proto TraceStreamingBenchmark}.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
