@@ -80,19 +80,20 @@ final class BinaryRecordStream implements RecordStream {
           null);
     }
     long index = counts[number];
-    String where = layout.where(field, index);
     if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-      throw malformed(where, "wrong wire type " + WireFormat.getTagWireType(tag), null);
+      throw malformed(
+          layout.where(field, index), "wrong wire type " + WireFormat.getTagWireType(tag), null);
     }
     int length;
     try {
       length = in.readRawVarint32();
     } catch (InvalidProtocolBufferException e) {
-      throw malformed(where, in.isAtEnd() ? Problem.TRUNCATED : "malformed length", e);
+      throw malformed(
+          layout.where(field, index), in.isAtEnd() ? Problem.TRUNCATED : "malformed length", e);
     }
     if (length < 0 || length > MAX_RECORD_BYTES) {
       throw malformed(
-          where,
+          layout.where(field, index),
           "length "
               + Integer.toUnsignedString(length)
               + " exceeds the limit of "
@@ -110,12 +111,12 @@ final class BinaryRecordStream implements RecordStream {
       }
       in.popLimit(outer);
     } catch (InvalidProtocolBufferException e) {
-      throw explain(where, field, payloadOffset, length, e);
+      throw explain(layout.where(field, index), field, payloadOffset, length, e);
     }
     counts[number]++;
     Problem problem = contentCheck.find(message);
     if (problem != null) {
-      throw TraceFormatException.malformed(input.file(), where, problem, null);
+      throw TraceFormatException.malformed(input.file(), layout.where(field, index), problem, null);
     }
     return new TopLevelRecord(field, index, message);
   }

@@ -118,13 +118,17 @@ final class JsonRecordStream implements RecordStream {
 
   private TopLevelRecord element(FieldDescriptor field) throws IOException {
     long index = counts[field.getNumber()];
-    String where = layout.where(field, index);
-    JsonElement value = JsonCodec.ELEMENTS.read(reader);
+    JsonElement value;
+    try {
+      value = JsonCodec.ELEMENTS.read(reader);
+    } catch (IOException | IllegalStateException | NumberFormatException e) {
+      throw JsonErrors.translate(input.file(), layout.where(field, index), e);
+    }
     Message prototype = prototypes[field.getNumber()];
     if (value.isJsonNull()) {
       throw TraceFormatException.malformed(
           input.file(),
-          where,
+          layout.where(field, index),
           new Problem(null, "null is not a " + prototype.getDescriptorForType().getName()),
           null);
     }
@@ -134,12 +138,15 @@ final class JsonRecordStream implements RecordStream {
     } catch (InvalidProtocolBufferException e) {
       Problem problem = JsonDiagnosis.find(value, prototype.getDescriptorForType());
       throw TraceFormatException.malformed(
-          input.file(), where, problem != null ? problem : new Problem(null, e.getMessage()), e);
+          input.file(),
+          layout.where(field, index),
+          problem != null ? problem : new Problem(null, e.getMessage()),
+          e);
     }
     Message message = builder.build();
     Problem problem = contentCheck.find(message);
     if (problem != null) {
-      throw TraceFormatException.malformed(input.file(), where, problem, null);
+      throw TraceFormatException.malformed(input.file(), layout.where(field, index), problem, null);
     }
     counts[field.getNumber()]++;
     return new TopLevelRecord(field, index, message);

@@ -111,6 +111,7 @@ public final class TraceFormatException extends RuntimeException {
     if (field != null) {
       message.append(": field ").append(field);
     }
-    return message.append(": ").append(detail).toString();
+    // One line, whatever a parser or an OS error message contains.
+    return message.append(": ").append(detail.replace('\n', ' ').replace('\r', ' ')).toString();
   }
 }

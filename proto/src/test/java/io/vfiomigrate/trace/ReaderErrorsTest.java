@@ -216,6 +216,9 @@ final class ReaderErrorsTest {
         "event 1: truncated input (end of JSON at line 1 column 58)");
     assertMalformed(
         json("c.json", "{\"header\":{\"formatVersion\":1}} {}"), "data after the top-level object");
+    assertMalformed(
+        json("d.json", "{\"header\":{\"formatVersion\":1,}}"),
+        "header: malformed JSON: expected name at line 1 column 31");
   }
 
   @Test
