@@ -43,13 +43,9 @@ public final class CliApp {
         (name, command) -> {
           if (!name.equals(command.name())) {
             throw new IllegalArgumentException(
-                "command "
-                    + command.getClass().getName()
-                    + " is named \""
-                    + command.name()
-                    + "\" but bound as \""
-                    + name
-                    + "\"");
+                String.format(
+                    "command %s is named \"%s\" but bound as \"%s\"",
+                    command.getClass().getName(), command.name(), name));
           }
         });
     this.commands = ImmutableSortedMap.copyOf(commands);

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import org.apache.commons.cli.ParseException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where exceptions become exit codes: every failure prints as one line, {@code
@@ -55,7 +56,7 @@ final class Failures {
     };
   }
 
-  private static String oneLine(String message) {
+  private static String oneLine(@Nullable String message) {
     if (message == null) {
       return "";
     }

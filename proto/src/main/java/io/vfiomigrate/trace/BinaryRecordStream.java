@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * Reads the wire format of a top-level message field by field: each top-level field is a tag, a
  * length and one element, parsed on its own.
  *
- * <p>CodedInputStream refuses to read more than its size limit (64 MiB by default) in total, which
- * a multi-gigabyte trace exceeds; the counter is reset before every record, and the limit then
- * applies per record. Byte offsets are tracked across resets so that a record that fails to parse
- * can be read again from the file and explained by {@link WireDiagnosis}.
+ * <p>CodedInputStream counts the bytes it has read in an int and refuses to read past its size
+ * limit, so one instance cannot get through a file beyond 2 GiB: the size limit is set to the
+ * maximum and the counter is reset before every record, which makes the limit apply per record.
+ * Byte offsets are tracked across resets so that a record that fails to parse can be read again
+ * from the file and explained by {@link WireDiagnosis}.
  */
 final class BinaryRecordStream implements RecordStream {
   /** Far above any sane record (a header with 100k memory regions is ~3 MiB). */

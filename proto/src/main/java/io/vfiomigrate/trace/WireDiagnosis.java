@@ -53,7 +53,7 @@ final class WireDiagnosis {
       int wireType = WireFormat.getTagWireType(tag);
       FieldDescriptor field = type.findFieldByNumber(number);
       if (field == null) {
-        return Problem.at(here, "unknown field number " + number + " in " + type.getName());
+        return new Problem(null, "unknown field number " + number + " in " + type.getName());
       }
       String path = prefix + field.getJsonName();
       if (field.isRepeated()) {
