@@ -1,0 +1,252 @@
+package io.vfiomigrate.cli;
+
+import static io.vfiomigrate.cli.HumanFormat.hex;
+import static io.vfiomigrate.cli.HumanFormat.u32;
+import static io.vfiomigrate.cli.HumanFormat.u64;
+
+import io.vfiomigrate.proto.DmaRw;
+import io.vfiomigrate.proto.GroupKind;
+import io.vfiomigrate.proto.MapDma;
+import io.vfiomigrate.proto.MemoryRegion;
+import io.vfiomigrate.proto.Task;
+import io.vfiomigrate.proto.TraceHeader;
+import io.vfiomigrate.proto.Type1Event;
+import io.vfiomigrate.proto.UnmapDma;
+import io.vfiomigrate.trace.IndexedEvent;
+import io.vfiomigrate.trace.TraceHeaders;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Semantic checks of a type1 trace that is valid against the schema, fed one event at a time so
+ * that memory grows with the number of ids in use, not with the trace.
+ *
+ * <p>Header: memory regions of unknown pids, empty, unaligned, wrapping past 2^64, or overlapping
+ * another region of the same pid. Events: no op, a pid missing from the header, a container used
+ * before containerOpen or after containerClose, pin/unpin/dmaRw on a group never attached as
+ * EMULATED, zero sizes, and ranges that wrap past 2^64.
+ *
+ * <p>An event whose {@code expect.errno} records a failure exercises an error path on purpose; it
+ * gets only the pid check, and changes no state (a failed containerOpen opens nothing). Container
+ * and group ids are global to the trace, as in the trace format.
+ */
+final class TraceLint {
+  private final long pageSize;
+  private final Set<Integer> pids = new HashSet<>();
+  private final Set<Integer> openContainers = new HashSet<>();
+  private final Set<Integer> closedContainers = new HashSet<>();
+  private final Set<Integer> emulatedGroups = new HashSet<>();
+  private final FindingList findings;
+
+  TraceLint(TraceHeader header, FindingList findings) {
+    this.pageSize = TraceHeaders.pageSize(header);
+    this.findings = findings;
+    for (Task task : header.getTasksList()) {
+      pids.add(task.getPid());
+    }
+    checkMemory(header.getMemoryList());
+  }
+
+  void accept(IndexedEvent indexed) {
+    Type1Event event = indexed.event();
+    String where = "event " + indexed.index();
+    if (event.getOpCase() == Type1Event.OpCase.OP_NOT_SET) {
+      findings.add(where, "op", "no operation set");
+      return;
+    }
+    if (!pids.contains(event.getPid())) {
+      findings.add(where, "pid", "unknown pid " + u32(event.getPid()) + " (not in header tasks)");
+    }
+    if (expectsFailure(event)) {
+      return;
+    }
+    switch (event.getOpCase()) {
+      case CONTAINEROPEN -> open(where, event.getContainerOpen().getContainer());
+      case SETIOMMU -> requireOpen(where, "setIommu", event.getSetIommu().getContainer());
+      case GROUPATTACH -> {
+        requireOpen(where, "groupAttach", event.getGroupAttach().getContainer());
+        if (event.getGroupAttach().getKind() == GroupKind.EMULATED) {
+          emulatedGroups.add(event.getGroupAttach().getGroup());
+        }
+      }
+      case GROUPDETACH -> requireOpen(where, "groupDetach", event.getGroupDetach().getContainer());
+      case MAPDMA -> mapDma(where, event.getMapDma());
+      case UNMAPDMA -> unmapDma(where, event.getUnmapDma());
+      case PINPAGES ->
+          pages(
+              where,
+              "pinPages",
+              event.getPinPages().getGroup(),
+              event.getPinPages().getIova(),
+              event.getPinPages().getNpage());
+      case UNPINPAGES ->
+          pages(
+              where,
+              "unpinPages",
+              event.getUnpinPages().getGroup(),
+              event.getUnpinPages().getIova(),
+              event.getUnpinPages().getNpage());
+      case DMARW -> dmaRw(where, event.getDmaRw());
+      case CONTAINERCLOSE -> close(where, event.getContainerClose().getContainer());
+      case OP_NOT_SET -> throw new AssertionError("handled above");
+    }
+  }
+
+  private void checkMemory(List<MemoryRegion> regions) {
+    for (int i = 0; i < regions.size(); i++) {
+      MemoryRegion region = regions.get(i);
+      String field = "memory[" + i + "]";
+      if (!pids.contains(region.getPid())) {
+        findings.add(
+            "header",
+            field + ".pid",
+            "unknown pid " + u32(region.getPid()) + " (not in header tasks)");
+      }
+      if (Long.remainderUnsigned(region.getVaddr(), pageSize) != 0) {
+        findings.add("header", field + ".vaddr", hex(region.getVaddr()) + " is not page aligned");
+      }
+      if (region.getSize() == 0) {
+        findings.add("header", field + ".size", "zero size");
+      } else if (Long.remainderUnsigned(region.getSize(), pageSize) != 0) {
+        findings.add("header", field + ".size", u64(region.getSize()) + " is not page aligned");
+      }
+      if (wraps(region.getVaddr(), region.getSize())) {
+        findings.add("header", field + ".size", "vaddr + size exceeds 2^64");
+      }
+    }
+    checkOverlaps(regions);
+  }
+
+  /**
+   * Sorted by (pid, vaddr), a region overlaps an earlier one of its pid exactly when it starts
+   * before the furthest end seen so far; that region is the one reported.
+   */
+  private void checkOverlaps(List<MemoryRegion> regions) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < regions.size(); i++) {
+      if (regions.get(i).getSize() != 0
+          && !wraps(regions.get(i).getVaddr(), regions.get(i).getSize())) {
+        order.add(i);
+      }
+    }
+    order.sort(
+        Comparator.<Integer>comparingLong(i -> Integer.toUnsignedLong(regions.get(i).getPid()))
+            .thenComparing(
+                (a, b) ->
+                    Long.compareUnsigned(regions.get(a).getVaddr(), regions.get(b).getVaddr()))
+            .thenComparing(Comparator.naturalOrder()));
+    int furthest = -1;
+    for (int i : order) {
+      MemoryRegion region = regions.get(i);
+      if (furthest >= 0 && regions.get(furthest).getPid() == region.getPid()) {
+        MemoryRegion previous = regions.get(furthest);
+        long previousLast = previous.getVaddr() + previous.getSize() - 1;
+        if (Long.compareUnsigned(region.getVaddr(), previousLast) <= 0) {
+          findings.add(
+              "header",
+              "memory[" + i + "]",
+              "overlaps memory[" + furthest + "] of pid " + u32(region.getPid()));
+        }
+        long last = region.getVaddr() + region.getSize() - 1;
+        if (Long.compareUnsigned(last, previousLast) > 0) {
+          furthest = i;
+        }
+      } else {
+        furthest = i;
+      }
+    }
+  }
+
+  private void open(String where, int container) {
+    if (openContainers.contains(container)) {
+      findings.add(
+          where, "containerOpen.container", "container " + u32(container) + " is already open");
+      return;
+    }
+    openContainers.add(container);
+    closedContainers.remove(container);
+  }
+
+  private void close(String where, int container) {
+    if (requireOpen(where, "containerClose", container)) {
+      openContainers.remove(container);
+      closedContainers.add(container);
+    }
+  }
+
+  private boolean requireOpen(String where, String op, int container) {
+    if (openContainers.contains(container)) {
+      return true;
+    }
+    String when =
+        closedContainers.contains(container) ? "after containerClose" : "before containerOpen";
+    findings.add(where, op + ".container", "container " + u32(container) + " used " + when);
+    return false;
+  }
+
+  private void mapDma(String where, MapDma map) {
+    requireOpen(where, "mapDma", map.getContainer());
+    if (map.getSize() == 0) {
+      findings.add(where, "mapDma.size", "zero size");
+      return;
+    }
+    if (wraps(map.getIova(), map.getSize())) {
+      findings.add(where, "mapDma.iova", "iova + size exceeds 2^64");
+    }
+    if (wraps(map.getVaddr(), map.getSize())) {
+      findings.add(where, "mapDma.vaddr", "vaddr + size exceeds 2^64");
+    }
+  }
+
+  private void unmapDma(String where, UnmapDma unmap) {
+    requireOpen(where, "unmapDma", unmap.getContainer());
+    if (unmap.getAll()) {
+      return;
+    }
+    if (unmap.getSize() == 0) {
+      findings.add(where, "unmapDma.size", "zero size");
+    } else if (wraps(unmap.getIova(), unmap.getSize())) {
+      findings.add(where, "unmapDma.iova", "iova + size exceeds 2^64");
+    }
+  }
+
+  private void pages(String where, String op, int group, long iova, int npage) {
+    requireEmulated(where, op, group);
+    if (npage == 0) {
+      findings.add(where, op + ".npage", "zero npage");
+    } else if (wraps(iova, Integer.toUnsignedLong(npage) * pageSize)) {
+      findings.add(where, op + ".iova", "iova + npage pages exceeds 2^64");
+    }
+  }
+
+  private void dmaRw(String where, DmaRw rw) {
+    requireEmulated(where, "dmaRw", rw.getGroup());
+    if (rw.getLength() == 0) {
+      findings.add(where, "dmaRw.length", "zero length");
+    } else if (wraps(rw.getIova(), rw.getLength())) {
+      findings.add(where, "dmaRw.iova", "iova + length exceeds 2^64");
+    }
+  }
+
+  private void requireEmulated(String where, String op, int group) {
+    if (!emulatedGroups.contains(group)) {
+      findings.add(where, op + ".group", "group " + u32(group) + " was never attached as EMULATED");
+    }
+  }
+
+  private static boolean expectsFailure(Type1Event event) {
+    String errno = event.getExpect().getErrno();
+    return !errno.isEmpty() && !errno.equals("OK");
+  }
+
+  /**
+   * Whether the last byte of {@code [start, start + length)} lies beyond 2^64 - 1: a range may end
+   * exactly at the top of the address space, as the kernel's inclusive-last checks allow.
+   */
+  private static boolean wraps(long start, long length) {
+    return length != 0 && Long.compareUnsigned(length - 1, -1L - start) > 0;
+  }
+}
