@@ -61,7 +61,8 @@ public final class IommuDomain {
    * {@code iommu_map}: maps {@code [iova, iova + length)} to physical bytes from {@code paddr}.
    *
    * @throws KernelException EINVAL if iova, paddr or length is not a multiple of the smallest
-   *     page size or the range wraps; ENOMEM (injected) for a page-table allocation failure
+   *     page size, the range wraps, or the driver refuses maps without permissions and
+   *     {@code prot} grants none; ENOMEM (injected) for a page-table allocation failure
    * @throws IllegalStateException if part of the range is already mapped (a caller bug the
    *     kernel warns about)
    */
@@ -163,6 +164,10 @@ public final class IommuDomain {
     if (U64.lastOverflows(iova, length)) {
       throw KernelException.of(Errno.EINVAL, "iommu_map: %s + %s wraps", U64.hex(iova),
           U64.hex(length));
+    }
+    if (spec.rejectsNoAccessMaps() && !prot.read() && !prot.write()) {
+      throw KernelException.of(Errno.EINVAL, "iommu_map: %s of %s without read or write",
+          spec.name(), U64.hex(iova));
     }
     long last = iova + length - 1;
     Map.Entry<Long, Mapping> before = mappings.floorEntry(last);

@@ -10,13 +10,18 @@ import java.util.List;
  * The IOMMU hardware behind a group: the page sizes its domains support, their aperture, and
  * the reserved IOVA regions of its devices (the x86 MSI window). Groups behind equal specs
  * are compatible: type1 puts them into one domain and iommufd reuses one automatic domain.
+ *
+ * <p>{@code rejectsNoAccessMaps}: the driver refuses an {@code iommu_map} with neither read
+ * nor write permission (Intel VT-d's {@code __domain_mapping} returns EINVAL; the selftest mock
+ * maps it).
  */
 public record IommuSpec(
     String name,
     long pgsizeBitmap,
     long apertureStart,
     long apertureLast,
-    List<IovaRange> reservedRegions) {
+    List<IovaRange> reservedRegions,
+    boolean rejectsNoAccessMaps) {
   /** 4 KiB | 2 MiB | 1 GiB, as an Intel VT-d IOMMU with superpages. */
   public static final long DEFAULT_PGSIZE_BITMAP = 0x1000L | 0x200000L | 0x40000000L;
   /** The x86 interrupt window that every device behind an Intel or AMD IOMMU reserves. */
@@ -37,9 +42,19 @@ public record IommuSpec(
     }
   }
 
-  /** The trace header's defaults: the whole 64-bit space, 4K|2M|1G, the MSI window reserved. */
+  /** A driver that accepts maps without permissions, like the selftest mock. */
+  public IommuSpec(String name, long pgsizeBitmap, long apertureStart, long apertureLast,
+      List<IovaRange> reservedRegions) {
+    this(name, pgsizeBitmap, apertureStart, apertureLast, reservedRegions, false);
+  }
+
+  /**
+   * The trace header's defaults, as an Intel VT-d IOMMU: the whole 64-bit space, 4K|2M|1G,
+   * the MSI window reserved, no maps without permissions.
+   */
   public static IommuSpec defaults() {
-    return new IommuSpec("iommu", DEFAULT_PGSIZE_BITMAP, 0, U64.MAX, List.of(X86_MSI_WINDOW));
+    return new IommuSpec(
+        "iommu", DEFAULT_PGSIZE_BITMAP, 0, U64.MAX, List.of(X86_MSI_WINDOW), true);
   }
 
   /** The iommufd selftest's mock domain: 2 KiB pages, aperture 16 MiB to 2 GiB - 1. */
@@ -60,7 +75,8 @@ public record IommuSpec(
 
   /** The same hardware under another name: an incompatible IOMMU, so a separate domain. */
   public IommuSpec named(String newName) {
-    return new IommuSpec(newName, pgsizeBitmap, apertureStart, apertureLast, reservedRegions);
+    return new IommuSpec(newName, pgsizeBitmap, apertureStart, apertureLast, reservedRegions,
+        rejectsNoAccessMaps);
   }
 
   /** The smallest IOMMU page size, {@code 1 << __ffs(pgsize_bitmap)}. */

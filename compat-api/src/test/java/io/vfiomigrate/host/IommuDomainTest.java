@@ -50,6 +50,16 @@ class IommuDomainTest {
   }
 
   @Test
+  void vtdRefusesMapsWithoutPermissionsAndTheMockTakesThem() {
+    Host host = host();
+    IommuDomain vtd = host.allocDomain(IommuSpec.defaults());
+    assertErrno(Errno.EINVAL, () -> vtd.map(0x100000, 0, P, Prot.NONE));
+    IommuDomain mock = host.allocDomain(IommuSpec.mock());
+    mock.map(IommuSpec.MOCK_APERTURE_START, 0, P, Prot.NONE);
+    assertThat(mock.protAt(IommuSpec.MOCK_APERTURE_START)).isEqualTo(Prot.NONE);
+  }
+
+  @Test
   void mockDomainTakesTwoKibPages() {
     IommuDomain d = host().allocDomain(IommuSpec.mock());
     d.map(IommuSpec.MOCK_APERTURE_START + 0x800, 0x1000800, 0x800, Prot.READ);
