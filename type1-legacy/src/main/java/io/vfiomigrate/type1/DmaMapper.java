@@ -57,6 +57,7 @@ final class DmaMapper {
           + " READ/WRITE or VADDR", request.flags());
     }
     long pgsize = iommu.pgsize();
+    iommu.warnIfGranuleAbovePageSize("vfio_dma_do_map");
     if (size == 0 || !U64.isAligned(size | iova | vaddr, pgsize)) {
       throw KernelException.of(Errno.EINVAL, "vfio_dma_do_map: iova %s vaddr %s size %s not a"
           + " non-empty multiple of the IOMMU page size %#x", U64.hex(iova), U64.hex(vaddr),

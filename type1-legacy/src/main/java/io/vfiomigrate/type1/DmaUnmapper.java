@@ -87,6 +87,7 @@ final class DmaUnmapper {
       throw KernelException.of(Errno.EINVAL, "vfio_dma_do_unmap: size %s at iova %s is zero,"
           + " not aligned to %#x, or wraps", U64.hex(size), U64.hex(iova), pgsize);
     }
+    iommu.warnIfGranuleAbovePageSize("vfio_dma_do_unmap");
     long last = iova + size - 1;
     long unmapped = 0;
     boolean rescan = false;

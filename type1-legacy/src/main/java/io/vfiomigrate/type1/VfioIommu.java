@@ -61,6 +61,7 @@ final class VfioIommu {
   private final DmaUnmapper unmapper;
   private final ExternalPinner externalPinner;
   private final GroupAttacher attacher;
+  private final InfoBuilder infoBuilder;
   private IovaList iovaList = IovaList.EMPTY;
   private int dmaAvail;
   private int vaddrInvalidCount;
@@ -79,6 +80,7 @@ final class VfioIommu {
     this.unmapper = new DmaUnmapper(this, teardown);
     this.externalPinner = new ExternalPinner(this, pinner);
     this.attacher = new GroupAttacher(this, new DmaReplay(this, pinner), teardown);
+    this.infoBuilder = new InfoBuilder(this);
   }
 
   // ---- entry points (vfio_iommu_driver_ops_type1) ----
@@ -99,7 +101,7 @@ final class VfioIommu {
   }
 
   IommuInfo getInfo(int argsz) {
-    return new InfoBuilder(this).getInfo(argsz);
+    return infoBuilder.getInfo(argsz);
   }
 
   void mapDma(Task current, DmaMapRequest request) {
@@ -228,6 +230,17 @@ final class VfioIommu {
   /** The smallest IOMMU page size, {@code 1 << __ffs(pgsize_bitmap)}: the map granule. */
   long pgsize() {
     return U64.lowestBit(pgsizeBitmap);
+  }
+
+  /**
+   * The warning MAP_DMA and UNMAP_DMA give when the domains cannot map single pages ({@code
+   * WARN_ON((pgsize - 1) & PAGE_MASK)}).
+   */
+  void warnIfGranuleAbovePageSize(String function) {
+    if (((pgsize() - 1) & PAGE_MASK) != 0) {
+      host.log().warn(function, "smallest IOMMU page size " + U64.hex(pgsize())
+          + " exceeds PAGE_SIZE");
+    }
   }
 
   /**

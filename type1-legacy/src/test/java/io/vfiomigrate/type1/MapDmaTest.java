@@ -15,6 +15,7 @@ import io.vfiomigrate.api.DmaMapRequest;
 import io.vfiomigrate.api.Errno;
 import io.vfiomigrate.api.IommuType;
 import io.vfiomigrate.host.IommuDomain;
+import io.vfiomigrate.host.KernelWarning;
 import io.vfiomigrate.host.PhysicalMemory;
 import io.vfiomigrate.host.TaskSpec;
 import org.junit.jupiter.api.Test;
@@ -199,6 +200,9 @@ class MapDmaTest {
     // 2 MiB-aligned anonymous memory pins as single pages, which the IOMMU cannot map.
     assertErrno(Errno.EINVAL, () -> f.map(4 * 1024 * 1024, ANON, 512));
     assertThat(f.lockedVm()).isEqualTo(512);
+    // The kernel warns on every map once the smallest IOMMU page is above PAGE_SIZE.
+    assertThat(f.host.log().warnings()).extracting(KernelWarning::function)
+        .containsOnly("vfio_dma_do_map").hasSize(3);
     f.closeAndAssertClean();
   }
 
