@@ -8,6 +8,7 @@ import io.vfiomigrate.api.VfioDevice;
 import io.vfiomigrate.host.Backing;
 import io.vfiomigrate.host.Host;
 import io.vfiomigrate.host.HostConfig;
+import io.vfiomigrate.host.IommuSpec;
 import io.vfiomigrate.host.RegionSpec;
 import io.vfiomigrate.host.Task;
 import io.vfiomigrate.host.TaskSpec;
@@ -15,21 +16,23 @@ import java.lang.ref.Reference;
 import java.util.Random;
 
 /**
- * Measures the retained heap of the {@code vfio_pfn} tree per externally pinned page: the used
- * heap after full collections before and after building it, with the inputs kept reachable
+ * Measures model state: the retained heap of the {@code vfio_pfn} tree per externally pinned
+ * page, and the objects and heap a whole-guest mapping costs. Retained heap is the used heap
+ * after full collections before and after building the state, with the inputs kept reachable
  * throughout. Not a test; run it by hand (see docs/perf/type1-legacy.md), best with {@code
  * -XX:+UseSerialGC}.
  *
- * <p>Patterns: KVMGT-style (100 000 pins of random pages of a 4 GiB guest, every 20th a repeat,
- * so 95 000 entries), ascending (100 000 consecutive pages) and, for context, the whole model
- * through the public API for the KVMGT pattern, which also counts the host's per-page pin
- * segments (compat-api's state, not type1's).
+ * <p>vfio_pfn patterns: KVMGT-style (100 000 pins of random pages of a 4 GiB guest, every 20th a
+ * repeat, so 95 000 entries), ascending (100 000 consecutive pages) and, for context, the whole
+ * model through the public API for the KVMGT pattern, which also counts the host's per-page pin
+ * segments (compat-api's state, not type1's). Whole-guest mappings: 1 TiB of 1 GiB pages and 64
+ * GiB of THP into two domains.
  */
-public final class VfioPfnFootprint {
+public final class Type1Footprint {
   private static final int PINS = 100_000;
   private static final long GUEST_PAGES = 1L << 20;
 
-  private VfioPfnFootprint() {}
+  private Type1Footprint() {}
 
   public static void main(String[] args) throws InterruptedException {
     long[] kvmgt = kvmgtSequence(new Random(42));
@@ -40,6 +43,8 @@ public final class VfioPfnFootprint {
     }
     measureTree("ascending", ascending);
     measureModel(kvmgt);
+    measureGuest(Backing.HUGETLB_1G, 1L << 40);
+    measureGuest(Backing.THP, 64L << 30);
   }
 
   private static long[] kvmgtSequence(Random random) {
@@ -100,6 +105,30 @@ public final class VfioPfnFootprint {
         + " bytes/page (type1 tree + host pin counts)%n", "whole model (kvmgt)",
         host.memory().pinnedPages(), host.memory().pinSegments(), after - before,
         (after - before) / (double) host.memory().pinnedPages());
+  }
+
+  private static void measureGuest(Backing backing, long size) throws InterruptedException {
+    Host host = new Host(HostConfig.builder()
+        .task(TaskSpec.of(100, 1000, 0).withUnlimitedMemlock())
+        .region(RegionSpec.of(100, 1L << 40, size, backing))
+        .groupIommu(2, IommuSpec.defaults().named("second-iommu"))
+        .build());
+    Task task = host.task(100);
+    VfioContainer container = (VfioContainer) new Type1Backend(host).openContainer(task);
+    container.attachIommuGroup(task, 1);
+    container.attachIommuGroup(task, 2);
+    container.setIommu(task, IommuType.TYPE1V2);
+    long before = usedHeap();
+    container.mapDma(task, DmaMapRequest.of(1L << 40, 1L << 41, size, true, true));
+    long after = usedHeap();
+    VfioIommu iommu = container.iommu().orElseThrow();
+    VfioDma dma = iommu.dmas().first();
+    System.out.printf("%-28s %d pages: %d vfio_dma, %d runs, domain entries %d + %d, host pin"
+        + " segments %d, retained %d bytes%n", "map " + backing, dma.npages(),
+        iommu.dmas().size(), dma.runs().count(), iommu.domains().get(0).domain().entryCount(),
+        iommu.domains().get(1).domain().entryCount(), host.memory().pinSegments(),
+        after - before);
+    Reference.reachabilityFence(container);
   }
 
   private static long usedHeap() throws InterruptedException {
