@@ -10,8 +10,6 @@ import io.vfiomigrate.api.DmaUnmapRequest;
 import io.vfiomigrate.api.Errno;
 import io.vfiomigrate.api.IommuType;
 import io.vfiomigrate.api.IovaRange;
-import io.vfiomigrate.api.TrackingMdevDriver;
-import io.vfiomigrate.api.VfioDevice;
 import io.vfiomigrate.host.IommuDomain;
 import io.vfiomigrate.host.IommuSpec;
 import java.util.List;
@@ -48,15 +46,14 @@ class AttachReplayTest {
   @Test
   void vgpuOnly() {
     Type1Fixture f = Type1Fixture.unlimited();
-    TrackingMdevDriver vgpu = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, vgpu);
+    Type1Fixture.Mdev vgpu = f.attachMdev(10);
     f.setIommu(IommuType.TYPE1V2);
     f.map(IOVA, THP, RAM);
     assertFigures(f, 0, 0, 0);
-    f.pin(vgpu, device, IOVA, 4);
+    vgpu.pin(IOVA, 4);
     assertFigures(f, 4, 4, 4);
     f.unmap(IOVA, RAM);
-    assertThat(vgpu.callbacks()).isOne();
+    assertThat(vgpu.driver().callbacks()).isOne();
     assertFigures(f, 0, 0, 0);
     f.closeAndAssertClean();
   }
@@ -64,11 +61,10 @@ class AttachReplayTest {
   @Test
   void passthroughAndVgpuTogether() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
-    TrackingMdevDriver vgpu = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, vgpu);
+    Type1Fixture.Mdev vgpu = f.attachMdev(10);
     f.map(IOVA, THP, RAM);
     assertFigures(f, 1024, 1024, 1024);
-    f.pin(vgpu, device, IOVA, 4);
+    vgpu.pin(IOVA, 4);
     assertFigures(f, 1024, 1024, 1028);
     f.unmap(IOVA, RAM);
     assertFigures(f, 0, 0, 0);
@@ -79,12 +75,11 @@ class AttachReplayTest {
   void hotPlugAndUnplugAVgpuWhilePassthroughExists() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
     f.map(IOVA, THP, RAM);
-    TrackingMdevDriver vgpu = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, vgpu);
+    Type1Fixture.Mdev vgpu = f.attachMdev(10);
     assertFigures(f, 1024, 1024, 1024);
-    f.pin(vgpu, device, IOVA + 8 * P, 4);
+    vgpu.pin(IOVA + 8 * P, 4);
     assertFigures(f, 1024, 1024, 1028);
-    f.releaseAll(vgpu, device);
+    vgpu.releaseAll();
     f.detach(10);
     assertFigures(f, 1024, 1024, 1024);
     f.unmap(IOVA, RAM);
@@ -95,11 +90,10 @@ class AttachReplayTest {
   @Test
   void hotPlugAndUnplugPassthroughWhileVgpuPinsExist() {
     Type1Fixture f = Type1Fixture.unlimited();
-    TrackingMdevDriver vgpu = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, vgpu);
+    Type1Fixture.Mdev vgpu = f.attachMdev(10);
     f.setIommu(IommuType.TYPE1V2);
     f.map(IOVA, THP, RAM);
-    f.pin(vgpu, device, IOVA, 4);
+    vgpu.pin(IOVA, 4);
     assertFigures(f, 4, 4, 4);
     // vfio_iommu_replay pins all 1024 and charges the 1020 without a vfio_pfn.
     f.attachIommu(1);
@@ -108,7 +102,7 @@ class AttachReplayTest {
     // vfio_iommu_unmap_unpin_reaccount: unlocked 1024, locked 4.
     f.detach(1);
     assertFigures(f, 4, 4, 4);
-    f.unpin(vgpu, device, IOVA, 4);
+    vgpu.unpin(IOVA, 4);
     assertFigures(f, 0, 0, 0);
     // And again, now that nothing is pinned.
     f.attachIommu(1);
@@ -119,16 +113,15 @@ class AttachReplayTest {
   @Test
   void hotPlugOfPassthroughWithALimitTooSmallForTheReplayFailsCleanly() {
     Type1Fixture f = Type1Fixture.withLimit(1000);
-    TrackingMdevDriver vgpu = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, vgpu);
+    Type1Fixture.Mdev vgpu = f.attachMdev(10);
     f.setIommu(IommuType.TYPE1V2);
     f.map(IOVA, ANON, RAM);
-    f.pin(vgpu, device, IOVA, 4);
+    vgpu.pin(IOVA, 4);
     String before = f.state();
     assertErrno(Errno.ENOMEM, () -> f.attachIommu(1));
     assertThat(f.state()).isEqualTo(before);
     assertFigures(f, 4, 4, 4);
-    f.releaseAll(vgpu, device);
+    vgpu.releaseAll();
     f.closeAndAssertClean();
   }
 
@@ -138,7 +131,7 @@ class AttachReplayTest {
     f.map(IOVA, THP, RAM);
     long warnings = f.warnings();
     f.attachIommu(2);
-    VfioIommu iommu = MapDmaTest.onlyIommu(f);
+    VfioIommu iommu = f.iommu();
     assertThat(iommu.domains()).hasSize(1);
     assertThat(iommu.domains().get(0).groups()).containsExactly(2, 1);
     f.attachIommu(3);
@@ -176,7 +169,7 @@ class AttachReplayTest {
   @Test
   void aMappingOverAReservedRegionBlocksTheAttach() {
     Type1Fixture f = Type1Fixture.unlimited();
-    f.attachEmulated(10, Type1Fixture.driver());
+    f.attachMdev(10);
     f.setIommu(IommuType.TYPE1V2);
     f.map(0xfee00000L, ANON, 1);
     assertErrno(Errno.EINVAL, () -> f.attachIommu(1));
@@ -193,14 +186,14 @@ class AttachReplayTest {
     f.map(IOVA, ANON, 4);
     f.unmap(new DmaUnmapRequest(24, DmaUnmapRequest.FLAG_VADDR, IOVA, 4 * P));
     assertErrno(Errno.EBUSY, () -> f.attachIommu(2));
-    assertErrno(Errno.EBUSY, () -> f.attachEmulated(10, Type1Fixture.driver()));
+    assertErrno(Errno.EBUSY, () -> f.attachMdev(10));
     f.closeAndAssertClean();
   }
 
   @Test
   void theReplayPinsFromTheAttachingProcessAsIn612() {
     Type1Fixture f = Type1Fixture.unlimited();
-    f.attachEmulated(10, Type1Fixture.driver());
+    f.attachMdev(10);
     f.setIommu(IommuType.TYPE1V2);
     f.map(IOVA, ANON, 4);
     f.attachIommu(f.task2, 1);
@@ -218,7 +211,7 @@ class AttachReplayTest {
     f.attachIommu(1);
     f.attachIommu(3);
     f.setIommu(IommuType.TYPE1V2);
-    f.attachEmulated(10, Type1Fixture.driver());
+    f.attachMdev(10);
     f.map(IOVA, ANON, 8);
     f.detach(3);
     assertFigures(f, 8, 8, 8);

@@ -11,7 +11,6 @@ import io.vfiomigrate.api.Errno;
 import io.vfiomigrate.api.IommuType;
 import io.vfiomigrate.api.IovaRange;
 import io.vfiomigrate.api.Prot;
-import io.vfiomigrate.api.TrackingMdevDriver;
 import io.vfiomigrate.api.Type1Container;
 import io.vfiomigrate.api.VfioDevice;
 import io.vfiomigrate.api.VfioExtension;
@@ -58,26 +57,25 @@ class ContainerTest {
     f.passthrough();
     assertThat(c.checkExtension(VfioExtension.UPDATE_VADDR)).isOne();
     assertThat(c.checkExtension(VfioExtension.DMA_CC_IOMMU)).isOne();
-    f.attachEmulated(10, Type1Fixture.driver());
+    f.attachMdev(10);
     assertThat(c.checkExtension(VfioExtension.UPDATE_VADDR)).isZero();
   }
 
   @Test
   void groupsAddedBeforeSetIommuAreAttachedThenAndDevicesOpen() {
     Type1Fixture f = Type1Fixture.unlimited();
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, driver);
+    Type1Fixture.Mdev mdev = f.attachMdev(10);
     f.attachIommu(1);
-    assertErrno(Errno.EINVAL, () -> f.pin(driver, device, 0x100000, 1));
+    assertErrno(Errno.EINVAL, () -> mdev.pin(0x100000, 1));
     assertThat(f.warnings()).isOne();
 
     f.setIommu(IommuType.TYPE1V2);
     f.map(0x100000, ANON, 8);
     assertThat(f.lockedVm()).isEqualTo(8);
-    f.pin(driver, device, 0x100000, 1);
+    mdev.pin(0x100000, 1);
     assertThat(f.pinRefs()).isEqualTo(9);
     f.unmap(0x100000, 8);
-    assertThat(driver.callbacks()).isOne();
+    assertThat(mdev.driver().callbacks()).isOne();
     f.closeAndAssertClean();
   }
 
@@ -168,8 +166,7 @@ class ContainerTest {
   @Test
   void anEmulatedDeviceIsClosedWhenItsGroupLeaves() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, driver);
+    VfioDevice device = f.attachMdev(10).device();
     f.map(0x100000, ANON, 4);
     f.detach(10);
     assertErrno(Errno.EINVAL, () -> device.pinPages(0x100000, 1, Prot.READ));

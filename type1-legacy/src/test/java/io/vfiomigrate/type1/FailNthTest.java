@@ -9,10 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vfiomigrate.api.DmaMapRequest;
 import io.vfiomigrate.api.DmaUnmapRequest;
 import io.vfiomigrate.api.IommuType;
-import io.vfiomigrate.api.Prot;
-import io.vfiomigrate.api.TrackingMdevDriver;
-import io.vfiomigrate.api.VfioDevice;
-import io.vfiomigrate.host.Host;
 import io.vfiomigrate.testing.FailNthSweep;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,81 +25,51 @@ import org.junit.jupiter.api.Test;
 class FailNthTest {
   private static final long IOVA = 0x100000;
 
-  /** A fixture with one emulated device (group 10) whose driver pins through it. */
-  private record Rig(Type1Fixture f, TrackingMdevDriver driver, VfioDevice device) {
-    static Rig of(Type1Fixture f) {
-      TrackingMdevDriver driver = Type1Fixture.driver();
-      return new Rig(f, driver, f.attachEmulated(10, driver));
-    }
-
-    /** A fixture without emulated device: the driver never pins. */
-    static Rig withoutDevice(Type1Fixture f) {
-      return new Rig(f, Type1Fixture.driver(), null);
-    }
-
-    Host host() {
-      return f.host;
-    }
-
-    String state() {
-      return f.state();
-    }
-
-    void check() {
-      f.backend.checkInvariants();
-    }
-
-    void pin(long iova, int npage) {
-      driver.pin(device, iova, npage, Prot.READ_WRITE);
-    }
-
-    void tearDown() {
-      f.releaseAll(driver, device);
+  /**
+   * Runs the sweep over fresh fixtures from {@code setUp}, then tears every fixture down: its
+   * drivers release their pins, the container closes, and nothing may be left or leaked.
+   */
+  private static int sweep(Supplier<Type1Fixture> setUp, Consumer<Type1Fixture> operation) {
+    List<Type1Fixture> fixtures = new ArrayList<>();
+    int points = new FailNthSweep<Type1Fixture>(() -> {
+      Type1Fixture f = setUp.get();
+      fixtures.add(f);
+      return f;
+    }, f -> f.host, Type1Fixture::state, f -> f.backend.checkInvariants()).run(operation);
+    for (Type1Fixture f : fixtures) {
       f.closeAndAssertClean();
-      assertThat(f.backend.dumpState()).endsWith("leaked pins=0 locked_vm={}\n");
-    }
-  }
-
-  private static int sweep(Supplier<Rig> setUp, Consumer<Rig> operation) {
-    List<Rig> rigs = new ArrayList<>();
-    int points = new FailNthSweep<Rig>(() -> {
-      Rig rig = setUp.get();
-      rigs.add(rig);
-      return rig;
-    }, Rig::host, Rig::state, Rig::check).run(operation);
-    for (Rig rig : rigs) {
-      rig.tearDown();
+      assertThat(f.backend.dumpState()).isEqualTo("leaked pins=0 locked_vm={}\n");
     }
     return points;
   }
 
   /** IOMMU group 1 and emulated group 10 in a v2 container, plus IOMMU group 3 if asked. */
-  private static Rig passthrough(boolean twoDomains) {
+  private static Type1Fixture passthrough(boolean twoDomains) {
     Type1Fixture f = Type1Fixture.withLimit(100000).passthrough();
     if (twoDomains) {
       f.attachIommu(3);
     }
-    return Rig.of(f);
+    f.attachMdev(10);
+    return f;
   }
 
-  private static Rig mdevOnly() {
+  private static Type1Fixture mdevOnly() {
     Type1Fixture f = Type1Fixture.withLimit(100000);
-    Rig rig = Rig.of(f);
-    f.setIommu(IommuType.TYPE1V2);
-    return rig;
+    f.mdevOnly();
+    return f;
   }
 
   @Test
   void mapWithOneDomain() {
     // kzalloc(vfio_dma), then per single-page run: pin, charge, map.
-    int points = sweep(() -> passthrough(false), r -> r.f.container.mapDma(r.f.task,
+    int points = sweep(() -> passthrough(false), f -> f.container.mapDma(f.task,
         DmaMapRequest.of(ANON, IOVA, 8 * P, true, true)));
     assertThat(points).isEqualTo(1 + 8 * 3);
   }
 
   @Test
   void mapOfHugePagesWithTwoDomains() {
-    int points = sweep(() -> passthrough(true), r -> r.f.container.mapDma(r.f.task,
+    int points = sweep(() -> passthrough(true), f -> f.container.mapDma(f.task,
         DmaMapRequest.of(THP, IOVA, 2048 * P, true, true)));
     assertThat(points).isEqualTo(1 + 4 * (1 + 1 + 2));
   }
@@ -111,7 +77,7 @@ class FailNthTest {
   @Test
   void mapCrossingFromRamIntoMmioWithTwoDomains() {
     // 16 RAM runs of one page (pin, charge, two maps), then one MMIO run (two maps only).
-    int points = sweep(() -> passthrough(true), r -> r.f.container.mapDma(r.f.task,
+    int points = sweep(() -> passthrough(true), f -> f.container.mapDma(f.task,
         DmaMapRequest.of(RAM_16, IOVA, 32 * P, true, true)));
     assertThat(points).isEqualTo(1 + 16 * 4 + 2);
   }
@@ -120,23 +86,23 @@ class FailNthTest {
   void attachOfTheFirstDomainReplaysAndCharges() {
     // Five allocations, then per page of the replay: pin, charge (not for the 2 pinned), map.
     int points = sweep(() -> {
-      Rig rig = mdevOnly();
-      rig.f.map(IOVA, ANON, 8);
-      rig.pin(IOVA + 2 * P, 2);
-      return rig;
-    }, r -> r.f.container.attachIommuGroup(r.f.task, 1));
+      Type1Fixture f = mdevOnly();
+      f.map(IOVA, ANON, 8);
+      f.mdev().pin(IOVA + 2 * P, 2);
+      return f;
+    }, f -> f.container.attachIommuGroup(f.task, 1));
     assertThat(points).isEqualTo(5 + 8 + 6 + 8);
   }
 
   @Test
   void attachOfASecondDomainCopiesTheFirst() {
     int points = sweep(() -> {
-      Rig rig = passthrough(false);
-      rig.f.map(IOVA, THP, 1024);
-      rig.f.map(2 * IOVA << 8, ANON, 4);
-      rig.pin(IOVA, 3);
-      return rig;
-    }, r -> r.f.container.attachIommuGroup(r.f.task, 3));
+      Type1Fixture f = passthrough(false);
+      f.map(IOVA, THP, 1024);
+      f.map(2 * IOVA << 8, ANON, 4);
+      f.mdev().pin(IOVA, 3);
+      return f;
+    }, f -> f.container.attachIommuGroup(f.task, 3));
     assertThat(points).isEqualTo(5 + 2 + 4);
   }
 
@@ -144,40 +110,40 @@ class FailNthTest {
   void pinWithoutADomain() {
     // Four new pages (pin, charge, kzalloc(vfio_pfn)); pages 2 and 3 only take references.
     int points = sweep(() -> {
-      Rig rig = mdevOnly();
-      rig.f.map(IOVA, ANON, 8);
-      rig.pin(IOVA + 2 * P, 2);
-      return rig;
-    }, r -> r.pin(IOVA, 6));
+      Type1Fixture f = mdevOnly();
+      f.map(IOVA, ANON, 8);
+      f.mdev().pin(IOVA + 2 * P, 2);
+      return f;
+    }, f -> f.mdev().pin(IOVA, 6));
     assertThat(points).isEqualTo(4 * 3);
   }
 
   @Test
   void pinWithADomain() {
     int points = sweep(() -> {
-      Rig rig = passthrough(false);
-      rig.f.map(IOVA, ANON, 8);
-      rig.pin(IOVA + 2 * P, 2);
-      return rig;
-    }, r -> r.pin(IOVA, 6));
+      Type1Fixture f = passthrough(false);
+      f.map(IOVA, ANON, 8);
+      f.mdev().pin(IOVA + 2 * P, 2);
+      return f;
+    }, f -> f.mdev().pin(IOVA, 6));
     assertThat(points).isEqualTo(4 * 2);
   }
 
   @Test
   void unmapWithCallbacksAndCloseHaveNoFaultPoints() {
-    Supplier<Rig> setUp = () -> {
-      Rig rig = passthrough(true);
-      rig.f.map(IOVA, ANON, 8);
-      rig.f.map(2 * IOVA, THP, 512);
-      rig.pin(IOVA, 4);
-      rig.pin(2 * IOVA, 4);
-      return rig;
+    Supplier<Type1Fixture> setUp = () -> {
+      Type1Fixture f = passthrough(true);
+      f.map(IOVA, ANON, 8);
+      f.map(2 * IOVA, THP, 512);
+      f.mdev().pin(IOVA, 4);
+      f.mdev().pin(2 * IOVA, 4);
+      return f;
     };
-    assertThat(sweep(setUp, r -> r.f.container.unmapDma(r.f.task,
+    assertThat(sweep(setUp, f -> f.container.unmapDma(f.task,
         DmaUnmapRequest.unmapAll()))).isZero();
-    assertThat(sweep(setUp, r -> {
-      r.f.releaseAll(r.driver, r.device);
-      r.f.container.close();
+    assertThat(sweep(setUp, f -> {
+      f.mdev().releaseAll();
+      f.container.close();
     })).isZero();
   }
 
@@ -187,8 +153,9 @@ class FailNthTest {
       Type1Fixture f = Type1Fixture.unlimited();
       f.attachIommu(1);
       f.attachIommu(3);
-      return Rig.of(f);
-    }, r -> r.f.container.setIommu(r.f.task, IommuType.TYPE1V2));
+      f.attachMdev(10);
+      return f;
+    }, f -> f.container.setIommu(f.task, IommuType.TYPE1V2));
     // kzalloc(vfio_iommu); emulated group: one allocation; each IOMMU group: five.
     assertThat(points).isEqualTo(1 + 1 + 5 + 5);
   }
@@ -199,15 +166,15 @@ class FailNthTest {
       Type1Fixture f = Type1Fixture.withLimit(100000).passthrough();
       f.map(IOVA, ANON, 8);
       f.unmap(new DmaUnmapRequest(24, DmaUnmapRequest.FLAG_VADDR, IOVA, 8 * P));
-      return Rig.withoutDevice(f);
-    }, r -> r.f.container.mapDma(r.f.task2,
+      return f;
+    }, f -> f.container.mapDma(f.task2,
         new DmaMapRequest(32, DmaMapRequest.FLAG_VADDR, ANON, IOVA, 8 * P)));
     assertThat(points).isOne();
   }
 
   @Test
   void getInfo() {
-    int points = sweep(() -> passthrough(false), r -> r.f.container.getInfo(r.f.task, 1024));
+    int points = sweep(() -> passthrough(false), f -> f.container.getInfo(f.task, 1024));
     assertThat(points).isEqualTo(4);
   }
 }

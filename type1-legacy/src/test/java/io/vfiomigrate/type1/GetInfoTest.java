@@ -55,7 +55,7 @@ class GetInfoTest {
   @Test
   void withoutADomainThereIsNoIovaRangeCapAndEveryPageSizeFromPageSizeUp() {
     Type1Fixture f = Type1Fixture.unlimited();
-    f.attachEmulated(10, Type1Fixture.driver());
+    f.attachMdev(10);
     f.setIommu(IommuType.TYPE1V2);
     assertThat(f.info(24)).isEqualTo(new IommuInfo(72, FLAGS, 0xfffffffffffff000L, 0, List.of()));
     assertThat(f.info(72).caps()).containsExactly(
@@ -86,7 +86,7 @@ class GetInfoTest {
   @Test
   void removingTheLastDomainUnderAnEmulatedGroupLeavesTheWholeSpaceValid() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
-    f.attachEmulated(10, Type1Fixture.driver());
+    f.attachMdev(10);
     f.detach(1);
     assertThat(f.info(1024).iovaRanges()).containsExactly(IovaRange.ALL);
   }

@@ -77,7 +77,7 @@ class MapDmaTest {
   void anonymousMemoryIsPinnedAndMappedPageByPage() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
     f.map(IOVA, ANON, 16);
-    IommuDomain domain = onlyDomain(f);
+    IommuDomain domain = f.onlyDomain();
     assertThat(domain.entryCount()).isEqualTo(16);
     assertThat(domain.mappedBytes()).isEqualTo(16 * P);
     assertThat(f.lockedVm()).isEqualTo(16);
@@ -94,7 +94,7 @@ class MapDmaTest {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
     f.map(IOVA << 10, THP, 1024);
     f.map(4 * GIB, HUGE_1G, 2 * GIB / P);
-    IommuDomain domain = onlyDomain(f);
+    IommuDomain domain = f.onlyDomain();
     assertThat(domain.entryCount()).isEqualTo(2 + 2);
     assertThat(f.lockedVm()).isEqualTo(1024 + 524288);
     assertThat(f.pinnedPages()).isEqualTo(1024 + 524288);
@@ -106,7 +106,7 @@ class MapDmaTest {
   void mmioIsMappedButNeitherPinnedNorCharged() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
     f.map(IOVA, BAR, 256);
-    IommuDomain domain = onlyDomain(f);
+    IommuDomain domain = f.onlyDomain();
     assertThat(domain.mappedBytes()).isEqualTo(256 * P);
     assertThat(domain.entryCount()).isOne();
     assertThat(domain.iovaToPhys(IOVA)).hasValue(f.host.memory().pfnAt(f.task.mm(), BAR) * P);
@@ -121,7 +121,7 @@ class MapDmaTest {
   void runsSplitWhereRamMeetsMmio() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
     f.map(IOVA, RAM_16, 32);
-    assertThat(onlyDomain(f).entryCount()).isEqualTo(17);
+    assertThat(f.onlyDomain().entryCount()).isEqualTo(17);
     assertThat(f.lockedVm()).isEqualTo(16);
     assertThat(f.pinRefs()).isEqualTo(16);
     f.closeAndAssertClean();
@@ -167,8 +167,7 @@ class MapDmaTest {
     f.closeAndAssertClean();
 
     Type1Fixture mdevOnly = Type1Fixture.unlimited();
-    mdevOnly.attachEmulated(10, Type1Fixture.driver());
-    mdevOnly.setIommu(IommuType.TYPE1V2);
+    mdevOnly.mdevOnly();
     mdevOnly.map(IOVA, 0x70000000L, 1);
     mdevOnly.map(2 * IOVA, READ_ONLY, 1);
     assertThat(mdevOnly.pinRefs()).isZero();
@@ -183,7 +182,7 @@ class MapDmaTest {
     f.map(IOVA, THP, 1024);
     assertThat(f.lockedVm()).isEqualTo(1024);
     assertThat(f.pinRefs()).isEqualTo(1024);
-    for (VfioDomain domain : onlyIommu(f).domains()) {
+    for (VfioDomain domain : f.iommu().domains()) {
       assertThat(domain.domain().entryCount()).isEqualTo(2);
     }
     f.closeAndAssertClean();
@@ -224,14 +223,5 @@ class MapDmaTest {
     assertThat(f.lockedVm()).isZero();
     assertThat(f.host.memory().pinCount(f.task2.mm(), ANON)).isOne();
     f.closeAndAssertClean();
-  }
-
-  static VfioIommu onlyIommu(Type1Fixture f) {
-    return ((VfioContainer) f.container).iommu().orElseThrow();
-  }
-
-  static IommuDomain onlyDomain(Type1Fixture f) {
-    assertThat(onlyIommu(f).domains()).hasSize(1);
-    return onlyIommu(f).domains().get(0).domain();
   }
 }

@@ -40,8 +40,8 @@ class RandomOpsTest {
   private static final int[] IOMMU_GROUPS = {1, 2, 3, 5};
   private static final int[] EMULATED_GROUPS = {10, 11};
 
-  private final Map<Integer, TrackingMdevDriver> drivers = new TreeMap<>();
-  private final Map<Integer, VfioDevice> devices = new TreeMap<>();
+  /** The emulated devices attached now, by group. */
+  private final Map<Integer, Type1Fixture.Mdev> mdevs = new TreeMap<>();
   private Type1Fixture f;
   private Random random;
 
@@ -70,9 +70,6 @@ class RandomOpsTest {
       f.backend.checkInvariants();
     }
     assertThat(failures).isBetween(STEPS / 20, STEPS - STEPS / 20);
-    for (int group : List.copyOf(devices.keySet())) {
-      f.releaseAll(drivers.get(group), devices.get(group));
-    }
     f.closeAndAssertClean();
     assertThat(f.backend.dumpState()).isEqualTo("leaked pins=0 locked_vm={}\n");
   }
@@ -102,36 +99,32 @@ class RandomOpsTest {
   }
 
   private void pin() {
-    int group = pick(EMULATED_GROUPS);
-    if (devices.containsKey(group)) {
-      drivers.get(group).pin(devices.get(group), slot(), 1 + random.nextInt(8), randomProt());
+    Type1Fixture.Mdev mdev = mdevs.get(pick(EMULATED_GROUPS));
+    if (mdev != null) {
+      mdev.pin(slot(), 1 + random.nextInt(8), randomProt());
     }
   }
 
   private void unpin() {
-    int group = pick(EMULATED_GROUPS);
-    TrackingMdevDriver driver = drivers.get(group);
-    if (driver == null) {
+    Type1Fixture.Mdev mdev = mdevs.get(pick(EMULATED_GROUPS));
+    if (mdev == null) {
       return;
     }
-    List<TrackingMdevDriver.Pin> pins = driver.pins();
+    List<TrackingMdevDriver.Pin> pins = mdev.driver().pins();
     if (!pins.isEmpty() && random.nextInt(4) != 0) {
       TrackingMdevDriver.Pin pin = pins.get(random.nextInt(pins.size()));
-      driver.unpin(devices.get(group), pin.iova(), pin.npage());
+      mdev.unpin(pin.iova(), pin.npage());
     } else {
       // A driver bug: unpinning what it never pinned only warns.
-      devices.get(group).unpinPages(slot(), 1 + random.nextInt(4));
+      mdev.device().unpinPages(slot(), 1 + random.nextInt(4));
     }
   }
 
   private void attachEmulated() {
     int group = pick(EMULATED_GROUPS);
-    if (devices.containsKey(group)) {
-      return;
+    if (!mdevs.containsKey(group)) {
+      mdevs.put(group, f.attachMdev(group));
     }
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    devices.put(group, f.container.attachEmulatedGroup(f.task, group, driver));
-    drivers.put(group, driver);
   }
 
   /**
@@ -150,10 +143,8 @@ class RandomOpsTest {
       return;
     }
     int group = groups.get(random.nextInt(groups.size())).id();
-    if (devices.containsKey(group)) {
-      f.releaseAll(drivers.get(group), devices.get(group));
-      devices.remove(group);
-      drivers.remove(group);
+    if (mdevs.containsKey(group)) {
+      mdevs.remove(group).releaseAll();
     }
     container.detachGroup(f.task, group);
   }
@@ -171,8 +162,8 @@ class RandomOpsTest {
   }
 
   private VfioDevice anyDevice() {
-    return devices.isEmpty() ? null : List.copyOf(devices.values()).get(random.nextInt(
-        devices.size()));
+    return mdevs.isEmpty() ? null : List.copyOf(mdevs.values()).get(random.nextInt(
+        mdevs.size())).device();
   }
 
   private long slot() {

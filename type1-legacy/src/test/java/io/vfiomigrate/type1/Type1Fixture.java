@@ -19,11 +19,13 @@ import io.vfiomigrate.host.AccountingSnapshot;
 import io.vfiomigrate.host.Backing;
 import io.vfiomigrate.host.Host;
 import io.vfiomigrate.host.HostConfig;
+import io.vfiomigrate.host.IommuDomain;
 import io.vfiomigrate.host.IommuSpec;
 import io.vfiomigrate.host.RegionSpec;
 import io.vfiomigrate.host.Task;
 import io.vfiomigrate.host.TaskSpec;
 import io.vfiomigrate.testing.HostDump;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -71,6 +73,30 @@ final class Type1Fixture {
   final Task task;
   final Task task2;
   final Type1Container container;
+  /** Every emulated device attached through {@link #attachMdev}, oldest first. */
+  private final List<Mdev> mdevs = new ArrayList<>();
+
+  /** An emulated device in the container and the driver that pins through it. */
+  record Mdev(Type1Fixture f, TrackingMdevDriver driver, VfioDevice device) {
+    PinnedPages pin(long iova, int npage) {
+      return pin(iova, npage, Prot.READ_WRITE);
+    }
+
+    PinnedPages pin(long iova, int npage, Prot prot) {
+      return f.checked(() -> driver.pin(device, iova, npage, prot));
+    }
+
+    void unpin(long iova, int npage) {
+      f.checked(() -> driver.unpin(device, iova, npage));
+    }
+
+    /** What the driver's close_device does: releases every pin it holds. */
+    void releaseAll() {
+      for (TrackingMdevDriver.Pin pin : driver.pins()) {
+        unpin(pin.iova(), pin.npage());
+      }
+    }
+  }
 
   Type1Fixture(HostConfig config) {
     this.host = new Host(config);
@@ -175,23 +201,24 @@ final class Type1Fixture {
     return checked(() -> container.getInfo(task, argsz));
   }
 
-  PinnedPages pin(TrackingMdevDriver driver, VfioDevice device, long iova, int npage) {
-    return pin(driver, device, iova, npage, Prot.READ_WRITE);
+  /** Attaches emulated group {@code group} with a driver that unpins when told to. */
+  Mdev attachMdev(int group) {
+    TrackingMdevDriver driver = driver();
+    Mdev mdev = new Mdev(this, driver, attachEmulated(group, driver));
+    mdevs.add(mdev);
+    return mdev;
   }
 
-  PinnedPages pin(TrackingMdevDriver driver, VfioDevice device, long iova, int npage, Prot prot) {
-    return checked(() -> driver.pin(device, iova, npage, prot));
+  /** The emulated device attached first. */
+  Mdev mdev() {
+    return mdevs.get(0);
   }
 
-  void unpin(TrackingMdevDriver driver, VfioDevice device, long iova, int npage) {
-    checked(() -> driver.unpin(device, iova, npage));
-  }
-
-  /** What a driver's close_device does: releases every pin it holds. */
-  void releaseAll(TrackingMdevDriver driver, VfioDevice device) {
-    for (TrackingMdevDriver.Pin pin : driver.pins()) {
-      unpin(driver, device, pin.iova(), pin.npage());
-    }
+  /** A v2 container whose only group is emulated group 10: no IOMMU-capable domain. */
+  Mdev mdevOnly() {
+    Mdev mdev = attachMdev(10);
+    setIommu(IommuType.TYPE1V2);
+    return mdev;
   }
 
   static TrackingMdevDriver driver() {
@@ -230,8 +257,25 @@ final class Type1Fixture {
     return backend.dumpState() + HostDump.of(host);
   }
 
-  /** Closes the container and checks that no pin and no charge is left anywhere. */
+  /** The container's backend state; the container must have one. */
+  VfioIommu iommu() {
+    return ((VfioContainer) container).iommu().orElseThrow();
+  }
+
+  /** The container's one IOMMU domain. */
+  IommuDomain onlyDomain() {
+    assertThat(iommu().domains()).hasSize(1);
+    return iommu().domains().get(0).domain();
+  }
+
+  /**
+   * Lets every driver attached with {@link #attachMdev} release its pins (as closing its device
+   * would), closes the container and checks that no pin and no charge is left anywhere.
+   */
   void closeAndAssertClean() {
+    for (Mdev mdev : mdevs) {
+      mdev.releaseAll();
+    }
     checked(container::close);
     assertThat(pinRefs()).as("pin references after close").isZero();
     assertThat(pinnedPages()).as("pinned pages after close").isZero();

@@ -14,7 +14,6 @@ import io.vfiomigrate.api.KernelBug;
 import io.vfiomigrate.api.MdevDriver;
 import io.vfiomigrate.api.TrackingMdevDriver;
 import io.vfiomigrate.api.UnmapPolicy;
-import io.vfiomigrate.api.VfioDevice;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -109,13 +108,14 @@ class UnmapDmaTest {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
     List<String> calls = new ArrayList<>();
     TrackingMdevDriver first = Type1Fixture.driver();
-    VfioDevice firstDevice = f.attachEmulated(10, recording(first, "10", calls));
+    Type1Fixture.Mdev mdev = new Type1Fixture.Mdev(f, first,
+        f.attachEmulated(10, recording(first, "10", calls)));
     MdevDriver bystander = (device, iova, length) -> calls.add("11:" + iova + "+" + length);
     f.attachEmulated(11, bystander);
     f.map(A, THP, 64);
     f.map(B, THP + 64 * P, 64);
-    f.pin(first, firstDevice, A + 8 * P, 4);
-    f.pin(first, firstDevice, B, 1);
+    mdev.pin(A + 8 * P, 4);
+    mdev.pin(B, 1);
     assertThat(f.pinRefs()).isEqualTo(128 + 5);
 
     // A v2 unmap of exactly A: A's callback covers the whole of A, and only A is removed.
@@ -133,10 +133,10 @@ class UnmapDmaTest {
   void aDriverThatKeepsItsPinsHitsTheKernelsBugAfterElevenCallbacks() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
     TrackingMdevDriver stubborn = new TrackingMdevDriver(UnmapPolicy.IGNORE, P);
-    VfioDevice device = f.attachEmulated(10, stubborn);
+    Type1Fixture.Mdev mdev = new Type1Fixture.Mdev(f, stubborn, f.attachEmulated(10, stubborn));
     f.map(A, ANON, 16);
     f.map(B, ANON + 16 * P, 16);
-    f.pin(stubborn, device, B + 2 * P, 2);
+    mdev.pin(B + 2 * P, 2);
 
     assertThatThrownBy(f::unmapAll).isInstanceOfSatisfying(KernelBug.class,
         bug -> assertThat(bug.site()).isEqualTo("vfio_dma_do_unmap"));
@@ -160,10 +160,10 @@ class UnmapDmaTest {
   void withoutADomainTheStuckMappingsChargeLeaksToo() {
     Type1Fixture f = Type1Fixture.unlimited();
     TrackingMdevDriver stubborn = new TrackingMdevDriver(UnmapPolicy.IGNORE, P);
-    VfioDevice device = f.attachEmulated(10, stubborn);
+    Type1Fixture.Mdev mdev = new Type1Fixture.Mdev(f, stubborn, f.attachEmulated(10, stubborn));
     f.setIommu(IommuType.TYPE1V2);
     f.map(A, ANON, 16);
-    f.pin(stubborn, device, A, 3);
+    mdev.pin(A, 3);
     assertThatThrownBy(() -> f.unmap(A, 16)).isInstanceOf(KernelBug.class);
     assertThat(f.lockedVm()).isEqualTo(3);
     f.checked(f.container::close);
@@ -175,7 +175,7 @@ class UnmapDmaTest {
   @Test
   void invalidatingVaddrsIsRefusedWithEmulatedGroupsAndRolledBackOnARepeat() {
     Type1Fixture withMdev = Type1Fixture.unlimited().passthrough();
-    withMdev.attachEmulated(10, Type1Fixture.driver());
+    withMdev.attachMdev(10);
     withMdev.map(A, ANON, 1);
     assertErrno(Errno.EBUSY, () -> withMdev.unmap(vaddr(A, 1)));
 

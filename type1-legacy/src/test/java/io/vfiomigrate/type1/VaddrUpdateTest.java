@@ -72,9 +72,9 @@ class VaddrUpdateTest {
     f.map(2 * IOVA, ANON + 4 * P, 4);
     assertThat(f.unmap(new DmaUnmapRequest(24, DmaUnmapRequest.FLAG_VADDR
         | DmaUnmapRequest.FLAG_ALL, 0, 0))).isEqualTo(8 * P);
-    assertThat(MapDmaTest.onlyIommu(f).vaddrInvalidCount()).isEqualTo(2);
+    assertThat(f.iommu().vaddrInvalidCount()).isEqualTo(2);
     assertThat(f.unmapAll()).isEqualTo(8 * P);
-    assertThat(MapDmaTest.onlyIommu(f).vaddrInvalidCount()).isZero();
+    assertThat(f.iommu().vaddrInvalidCount()).isZero();
     f.closeAndAssertClean();
   }
 }

@@ -14,9 +14,7 @@ import io.vfiomigrate.api.DmaMapRequest;
 import io.vfiomigrate.api.DmaUnmapRequest;
 import io.vfiomigrate.api.Errno;
 import io.vfiomigrate.api.IommuType;
-import io.vfiomigrate.api.TrackingMdevDriver;
 import io.vfiomigrate.api.Type1Container;
-import io.vfiomigrate.api.VfioDevice;
 import io.vfiomigrate.host.Backing;
 import io.vfiomigrate.host.HostConfig;
 import io.vfiomigrate.host.RegionSpec;
@@ -30,12 +28,6 @@ import org.junit.jupiter.api.Test;
 class WorkedExamplesTest {
   private static final long IOVA_1 = 0x100000;
   private static final long IOVA_2 = 0x200000;
-
-  private static Type1Fixture mdevOnly(Type1Fixture f, TrackingMdevDriver driver) {
-    f.attachEmulated(10, driver);
-    f.setIommu(IommuType.TYPE1V2);
-    return f;
-  }
 
   @Test
   void c1SameMemoryMappedTwiceIsChargedAndPinnedTwice() {
@@ -81,20 +73,19 @@ class WorkedExamplesTest {
 
   @Test
   void c3MdevPinsWithoutADomainAreChargedPerPage() {
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    Type1Fixture f = mdevOnly(Type1Fixture.withLimit(1000), driver);
-    VfioDevice device = ((VfioContainer) f.container).groups().get(0).device().orElseThrow();
+    Type1Fixture f = Type1Fixture.withLimit(1000);
+    Type1Fixture.Mdev mdev = f.mdevOnly();
     f.map(0, ANON, 1024);
     assertThat(f.lockedVm()).isZero();
-    f.pin(driver, device, 0, 4);
+    mdev.pin(0, 4);
     assertThat(f.lockedVm()).isEqualTo(4);
-    f.pin(driver, device, 0, 1);
+    mdev.pin(0, 1);
     assertThat(f.lockedVm()).isEqualTo(4);
-    assertThat(MapDmaTest.onlyIommu(f).dmas().first().pfns().refCount(0)).isEqualTo(2);
-    f.unpin(driver, device, 0, 1);
+    assertThat(f.iommu().dmas().first().pfns().refCount(0)).isEqualTo(2);
+    mdev.unpin(0, 1);
     assertThat(f.lockedVm()).isEqualTo(4);
-    assertThat(MapDmaTest.onlyIommu(f).dmas().first().pfns().refCount(0)).isOne();
-    f.unpin(driver, device, 0, 4);
+    assertThat(f.iommu().dmas().first().pfns().refCount(0)).isOne();
+    mdev.unpin(0, 4);
     assertThat(f.lockedVm()).isZero();
     assertThat(f.pinRefs()).isZero();
     f.closeAndAssertClean();
@@ -102,11 +93,10 @@ class WorkedExamplesTest {
 
   @Test
   void c3OverTheLimitOnePinCallIsUndoneWhole() {
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    Type1Fixture f = mdevOnly(Type1Fixture.withLimit(2), driver);
-    VfioDevice device = ((VfioContainer) f.container).groups().get(0).device().orElseThrow();
+    Type1Fixture f = Type1Fixture.withLimit(2);
+    Type1Fixture.Mdev mdev = f.mdevOnly();
     f.map(0, ANON, 1024);
-    assertErrno(Errno.ENOMEM, () -> f.pin(driver, device, 0, 4));
+    assertErrno(Errno.ENOMEM, () -> mdev.pin(0, 4));
     assertThat(f.lockedVm()).isZero();
     assertThat(f.pinRefs()).isZero();
   }
@@ -114,17 +104,16 @@ class WorkedExamplesTest {
   @Test
   void c4MdevPinsWhileADomainExistsAreNotCharged() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, driver);
+    Type1Fixture.Mdev mdev = f.attachMdev(10);
     f.map(IOVA_1, ANON, 1024);
     assertThat(f.lockedVm()).isEqualTo(1024);
     assertThat(f.pinCount(ANON)).isOne();
-    f.pin(driver, device, IOVA_1, 4);
+    mdev.pin(IOVA_1, 4);
     assertThat(f.lockedVm()).isEqualTo(1024);
     assertThat(f.pinCount(ANON + 3 * P)).isEqualTo(2);
     assertThat(f.pinCount(ANON + 4 * P)).isOne();
     assertThat(f.unmap(IOVA_1, 1024)).isEqualTo(1024 * P);
-    assertThat(driver.callbacks()).isOne();
+    assertThat(mdev.driver().callbacks()).isOne();
     assertThat(f.lockedVm()).isZero();
     assertThat(f.pinRefs()).isZero();
     f.closeAndAssertClean();
@@ -132,11 +121,10 @@ class WorkedExamplesTest {
 
   @Test
   void c5HotPlugReplaysAndUnplugReaccounts() {
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    Type1Fixture f = mdevOnly(Type1Fixture.unlimited(), driver);
-    VfioDevice device = ((VfioContainer) f.container).groups().get(0).device().orElseThrow();
+    Type1Fixture f = Type1Fixture.unlimited();
+    Type1Fixture.Mdev mdev = f.mdevOnly();
     f.map(IOVA_1, ANON, 1024);
-    f.pin(driver, device, IOVA_1, 4);
+    mdev.pin(IOVA_1, 4);
     assertThat(f.lockedVm()).isEqualTo(4);
     f.attachIommu(1);
     assertThat(f.lockedVm()).isEqualTo(1024);
@@ -144,27 +132,26 @@ class WorkedExamplesTest {
     f.detach(1);
     assertThat(f.lockedVm()).isEqualTo(4);
     assertThat(f.pinnedPages()).isEqualTo(4);
-    f.unpin(driver, device, IOVA_1, 4);
+    mdev.unpin(IOVA_1, 4);
     assertThat(f.lockedVm()).isZero();
     f.closeAndAssertClean();
   }
 
   @Test
   void c5WithALimitOf1000TheReplayFailsAtThe997thUnchargedPage() {
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    Type1Fixture f = mdevOnly(Type1Fixture.withLimit(1000), driver);
-    VfioDevice device = ((VfioContainer) f.container).groups().get(0).device().orElseThrow();
+    Type1Fixture f = Type1Fixture.withLimit(1000);
+    Type1Fixture.Mdev mdev = f.mdevOnly();
     f.map(IOVA_1, ANON, 1024);
-    f.pin(driver, device, IOVA_1, 4);
+    mdev.pin(IOVA_1, 4);
     String before = f.state();
     assertErrno(Errno.ENOMEM, () -> f.attachIommu(1));
     assertThat(f.state()).isEqualTo(before);
     assertThat(f.lockedVm()).isEqualTo(4);
     // 996 more pages fit, so a buffer of 1000 pages replays.
-    f.unpin(driver, device, IOVA_1, 4);
+    mdev.unpin(IOVA_1, 4);
     f.unmap(IOVA_1, 1024);
     f.map(IOVA_1, ANON, 1000);
-    f.pin(driver, device, IOVA_1, 4);
+    mdev.pin(IOVA_1, 4);
     f.attachIommu(1);
     assertThat(f.lockedVm()).isEqualTo(1000);
   }
@@ -172,15 +159,14 @@ class WorkedExamplesTest {
   @Test
   void c6ReservedFramesAreMappedButNotChargedAndCannotBePinnedByAnMdev() {
     Type1Fixture f = Type1Fixture.unlimited().passthrough();
-    TrackingMdevDriver driver = Type1Fixture.driver();
-    VfioDevice device = f.attachEmulated(10, driver);
+    Type1Fixture.Mdev mdev = f.attachMdev(10);
     f.map(IOVA_1, BAR, 256);
     assertThat(f.lockedVm()).isZero();
     assertThat(f.pinRefs()).isZero();
     f.map(IOVA_2 << 4, RAM_16, 32);
     assertThat(f.lockedVm()).isEqualTo(16);
     assertThat(f.pinRefs()).isEqualTo(16);
-    assertErrno(Errno.EINVAL, () -> f.pin(driver, device, IOVA_1, 1));
+    assertErrno(Errno.EINVAL, () -> mdev.pin(IOVA_1, 1));
     f.unmapAll();
     f.closeAndAssertClean();
   }
@@ -277,7 +263,8 @@ class WorkedExamplesTest {
 
   @Test
   void c12EachContainerHasAtMost65535Mappings() {
-    Type1Fixture f = mdevOnly(Type1Fixture.unlimited(), Type1Fixture.driver());
+    Type1Fixture f = Type1Fixture.unlimited();
+    f.mdevOnly();
     for (int i = 0; i < HostConfig.DEFAULT_DMA_ENTRY_LIMIT; i++) {
       f.container.mapDma(f.task, DmaMapRequest.of(ANON, (long) i * P, P, true, false));
     }
