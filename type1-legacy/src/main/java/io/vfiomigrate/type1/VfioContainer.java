@@ -147,7 +147,12 @@ final class VfioContainer implements Type1Container {
         + " container %d", groupId, id);
   }
 
-  /** Detaches every group, newest first; the last one releases the backend. */
+  /**
+   * Detaches every group, newest first; the last one releases the backend. A driver is
+   * expected to have released its pins before its device closes (a real driver's close_device
+   * does); pins it still holds are freed with their dma by {@code vfio_remove_dma}, which warns
+   * and leaks them as the kernel does (see {@link KernelLeaks}).
+   */
   @Override
   public void close() {
     if (closed) {
