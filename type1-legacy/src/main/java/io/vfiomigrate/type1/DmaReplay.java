@@ -30,10 +30,12 @@ import java.util.OptionalLong;
 final class DmaReplay {
   private final VfioIommu iommu;
   private final PagePinner pinner;
+  private final DmaTeardown teardown;
 
-  DmaReplay(VfioIommu iommu, PagePinner pinner) {
+  DmaReplay(VfioIommu iommu, PagePinner pinner, DmaTeardown teardown) {
     this.iommu = requireNonNull(iommu, "iommu is null");
     this.pinner = requireNonNull(pinner, "pinner is null");
+    this.teardown = requireNonNull(teardown, "teardown is null");
   }
 
   void replay(Task current, IommuDomain target) {
@@ -104,12 +106,6 @@ final class DmaReplay {
       target.unmap(dma.iova(), dma.size());
       return;
     }
-    MappedRuns runs = dma.runs();
-    for (int i = 0; i < runs.count(); i++) {
-      long index = runs.startPage(i);
-      target.unmap(dma.iova() + index * VfioIommu.PAGE_SIZE, runs.npages(i) * VfioIommu.PAGE_SIZE);
-      pinner.unpinPagesRemote(dma, index, runs.pfn(i), runs.npages(i), runs.reserved(i), true);
-    }
-    runs.clear();
+    teardown.unmapUnpinRuns(target, dma, true);
   }
 }

@@ -35,21 +35,31 @@ final class DmaTeardown {
     for (int i = 1; i < domains.size(); i++) {
       domains.get(i).domain().unmap(dma.iova(), dma.size());
     }
-    IommuDomain first = domains.get(0).domain();
-    MappedRuns runs = dma.runs();
-    long unlocked = 0;
-    for (int i = 0; i < runs.count(); i++) {
-      long index = runs.startPage(i);
-      first.unmap(dma.iova() + index * VfioIommu.PAGE_SIZE, runs.npages(i) * VfioIommu.PAGE_SIZE);
-      unlocked += pinner.unpinPagesRemote(dma, index, runs.pfn(i), runs.npages(i),
-          runs.reserved(i), false);
-    }
-    runs.clear();
+    long unlocked = unmapUnpinRuns(domains.get(0).domain(), dma, false);
     dma.setIommuMapped(false);
     if (doAccounting) {
       dma.lockAcct(-unlocked);
       return 0;
     }
+    return unlocked;
+  }
+
+  /**
+   * Unmaps each of the dma's runs from {@code domain}, unpins it ({@code
+   * vfio_unpin_pages_remote}) and forgets the runs.
+   *
+   * @return the pages unpinned
+   */
+  long unmapUnpinRuns(IommuDomain domain, VfioDma dma, boolean doAccounting) {
+    MappedRuns runs = dma.runs();
+    long unlocked = 0;
+    for (int i = 0; i < runs.count(); i++) {
+      long index = runs.startPage(i);
+      domain.unmap(dma.iova() + index * VfioIommu.PAGE_SIZE, runs.npages(i) * VfioIommu.PAGE_SIZE);
+      unlocked += pinner.unpinPagesRemote(dma, index, runs.pfn(i), runs.npages(i),
+          runs.reserved(i), doAccounting);
+    }
+    runs.clear();
     return unlocked;
   }
 

@@ -79,7 +79,7 @@ final class VfioIommu {
     this.mapper = new DmaMapper(this, pinner, teardown);
     this.unmapper = new DmaUnmapper(this, teardown);
     this.externalPinner = new ExternalPinner(this, pinner);
-    this.attacher = new GroupAttacher(this, new DmaReplay(this, pinner), teardown);
+    this.attacher = new GroupAttacher(this, new DmaReplay(this, pinner, teardown), teardown);
     this.infoBuilder = new InfoBuilder(this);
   }
 

@@ -270,7 +270,8 @@ final class VfioPfnTree {
     for (Map.Entry<Long, Leaf> entry : leaves.entrySet()) {
       Leaf leaf = entry.getValue();
       if (leaf.count == 0 || leaf.keys[0] != entry.getKey()) {
-        throw new IllegalStateException("vfio_pfn leaf at " + entry.getKey() + " is empty or mis-keyed");
+        throw new IllegalStateException(
+            "vfio_pfn leaf at " + entry.getKey() + " is empty or mis-keyed");
       }
       for (int i = 0; i < leaf.count; i++) {
         if (leaf.keys[i] <= previous || leaf.refs[i] < 1) {
@@ -282,7 +283,8 @@ final class VfioPfnTree {
       counted += leaf.count;
     }
     if (counted != size) {
-      throw new IllegalStateException("vfio_pfn tree counts " + size + " entries but holds " + counted);
+      throw new IllegalStateException(
+          "vfio_pfn tree counts " + size + " entries but holds " + counted);
     }
   }
 
