@@ -34,10 +34,6 @@ final class KernelLeaks {
     return lockedVmByPid.getOrDefault(pid, 0L);
   }
 
-  boolean isEmpty() {
-    return pins == 0 && lockedVmByPid.isEmpty();
-  }
-
   @Override
   public String toString() {
     return "leaked pins=" + pins + " locked_vm=" + lockedVmByPid;
