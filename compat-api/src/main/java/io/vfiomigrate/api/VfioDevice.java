@@ -18,8 +18,10 @@ public interface VfioDevice {
   PinnedPages pinPages(long iova, int npage, Prot prot);
 
   /**
-   * vfio_unpin_pages: releases an earlier pin. Returns nothing, like the kernel; a range that
-   * was never pinned is reported as a kernel warning in the host's {@code KernelLog}.
+   * vfio_unpin_pages: releases an earlier pin. Returns nothing, like the kernel: a range the
+   * backend holds no such pin for is ignored or, where the kernel warns (type1: no mapping at
+   * the IOVA; iommufd: no exactly matching pinned range), logged in the host's
+   * {@code KernelLog}.
    */
   void unpinPages(long iova, int npage);
 
