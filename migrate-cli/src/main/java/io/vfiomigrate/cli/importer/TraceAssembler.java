@@ -1,0 +1,134 @@
+package io.vfiomigrate.cli.importer;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableMap;
+import io.vfiomigrate.proto.Backing;
+import io.vfiomigrate.proto.MapDma;
+import io.vfiomigrate.proto.MemoryRegion;
+import io.vfiomigrate.proto.Type1Event;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Turns the recognised events of a log, in order, into the events of a type1 trace and the facts
+ * its header needs. Each QEMU process (task) has its own legacy and iommufd state; container ids
+ * and synthetic group numbers are unique across the trace. Finished events go to {@code sink} in
+ * log order, a window behind the log ({@link RecentRequests}), so memory stays bounded.
+ */
+final class TraceAssembler {
+  /** iommufd devices have no IOMMU group in the log; theirs are numbered from here. */
+  static final int FIRST_SYNTHETIC_GROUP = 1_000_000;
+
+  /** The facts for the header, once the log is read. */
+  record Assembled(
+      ImmutableMap<Integer, Optional<MemlockSeen>> tasks,
+      ImmutableList<MemoryRegion> memory,
+      boolean legacy,
+      boolean iommufd,
+      ImmutableMap<String, Long> notes) {}
+
+  /** A kernel RLIMIT_MEMLOCK line: the limit and the line it was on. */
+  record MemlockSeen(long bytes, long line) {}
+
+  private record Process(LegacyBackend legacy, IommufdBackend iommufd) {}
+
+  private final Consumer<Type1Event> sink;
+  private final RecentRequests recent;
+  private final TraceEmitter emitter;
+  private final MemoryInference memory;
+  private final ImportNotes notes = new ImportNotes();
+  private final Map<Integer, Process> processes = new TreeMap<>(Integer::compareUnsigned);
+  private final Map<Integer, MemlockSeen> memlock = new TreeMap<>(Integer::compareUnsigned);
+  private int nextSyntheticGroup = FIRST_SYNTHETIC_GROUP;
+  private boolean legacySeen;
+  private boolean iommufdSeen;
+
+  TraceAssembler(Backing backing, Consumer<Type1Event> sink) {
+    this.sink = requireNonNull(sink, "sink is null");
+    this.memory = new MemoryInference(backing);
+    this.recent = new RecentRequests(this::retire);
+    this.emitter = new TraceEmitter(recent);
+  }
+
+  /**
+   * Applies one recognised event of task {@code pid}, found on line {@code line}.
+   *
+   * @return why it was not applied, if it was not
+   */
+  Optional<String> accept(int pid, LogEvent event, long line) {
+    Process process = process(pid);
+    if (event instanceof LogEvent.NoDmaMap noDmaMap) {
+      return recent.retractNewestMap(noDmaMap.iova(), noDmaMap.size());
+    }
+    if (event instanceof LogEvent.RequestFailed failed) {
+      Optional<String> ignored =
+          recent.failByAddress(failed.map(), failed.iova(), failed.size(), failed.errno());
+      if (ignored.isEmpty() && failed.setupGroup() != null) {
+        return process.legacy().setupFailed(failed.setupGroup());
+      }
+      return ignored;
+    }
+    if (event instanceof LogEvent.LastRequestFailed failed) {
+      return recent.failNewest(failed.map(), failed.errno(), failed.byNumber(), failed.pciBar());
+    }
+    if (event instanceof LogEvent.MemlockExceeded exceeded) {
+      memlockExceeded(
+          exceeded.pid() != null && processes.containsKey(exceeded.pid()) ? exceeded.pid() : pid,
+          exceeded.bytes(),
+          line);
+      return Optional.empty();
+    }
+    if (event instanceof LogEvent.Iommufd iommufd) {
+      iommufdSeen = true;
+      return process.iommufd().accept(iommufd);
+    }
+    if (event instanceof LogEvent.Legacy legacy) {
+      legacySeen = true;
+      return process.legacy().accept(legacy);
+    }
+    throw new AssertionError("unhandled event " + event);
+  }
+
+  /** The end of the log: completes what QEMU left in progress and flushes every event. */
+  Assembled finish() {
+    processes.values().forEach(process -> process.legacy().finish());
+    recent.flush();
+    ImmutableMap.Builder<Integer, Optional<MemlockSeen>> tasks = ImmutableMap.builder();
+    processes.keySet().forEach(pid -> tasks.put(pid, Optional.ofNullable(memlock.get(pid))));
+    return new Assembled(
+        tasks.buildOrThrow(), memory.build(), legacySeen, iommufdSeen, notes.counts());
+  }
+
+  private void memlockExceeded(int pid, long bytes, long line) {
+    process(pid);
+    MemlockSeen first = memlock.putIfAbsent(pid, new MemlockSeen(bytes, line));
+    if (first != null && first.bytes() != bytes) {
+      notes.add("RLIMIT_MEMLOCK lines disagree (the limit changed): the first one is used");
+    }
+  }
+
+  private void retire(PendingEvent pending) {
+    Type1Event event = pending.event().build();
+    if (event.hasMapDma()) {
+      MapDma map = event.getMapDma();
+      memory.add(event.getPid(), map.getVaddr(), map.getSize(), pending.mmio());
+    }
+    if (pending.outcome() == Outcome.FAILED && event.getExpect().getErrno().isEmpty()) {
+      notes.add("iommufd requests that failed with no error line naming the errno: no expect");
+    }
+    sink.accept(event);
+  }
+
+  private Process process(int pid) {
+    return processes.computeIfAbsent(
+        pid,
+        unused ->
+            new Process(
+                new LegacyBackend(pid, emitter, notes),
+                new IommufdBackend(pid, emitter, notes, () -> nextSyntheticGroup++)));
+  }
+}
