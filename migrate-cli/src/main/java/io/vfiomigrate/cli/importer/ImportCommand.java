@@ -131,12 +131,11 @@ public final class ImportCommand implements Subcommand {
               "wrote "
                   + output
                   + ": "
-                  + writer.eventsWritten()
-                  + " events, "
-                  + result.header().getTasksCount()
-                  + " tasks, "
-                  + result.header().getMemoryCount()
-                  + " memory regions");
+                  + count(writer.eventsWritten(), "event")
+                  + ", "
+                  + count(result.header().getTasksCount(), "task")
+                  + ", "
+                  + count(result.header().getMemoryCount(), "memory region"));
     }
     return ExitCodes.OK;
   }
@@ -171,6 +170,10 @@ public final class ImportCommand implements Subcommand {
     } catch (NumberFormatException e) {
       throw usage("--" + option.getLongOpt() + ": invalid id \"" + text + "\" (0 to 4294967295)");
     }
+  }
+
+  private static String count(long count, String noun) {
+    return count + " " + noun + (count == 1 ? "" : "s");
   }
 
   private static UsageException usage(String message) {

@@ -2,6 +2,7 @@ package io.vfiomigrate.cli.importer;
 
 import static java.util.Objects.requireNonNull;
 
+import com.google.common.collect.Lists;
 import io.vfiomigrate.proto.GroupKind;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,9 +28,12 @@ import org.jspecify.annotations.Nullable;
  *       address space. So the attach is decided by the next listener event: a vIOMMU region, or a
  *       RAM section some container already maps, is that replay (new container); anything else
  *       means the device joined the newest container.
- *   <li>A RAM section goes to the first container (in opening order) that does not map its range
+ *   <li>A RAM section goes to the first container (in opening order) that does not hold its range
  *       yet: QEMU calls the listeners in registration order, each adding the same section. A
- *       removal goes to the first container that maps the range, preferring one being torn down.
+ *       removal goes to the newest container that holds the range, preferring one being torn
+ *       down: QEMU calls region_del in reverse order, and a container whose setup fails removes
+ *       its sections before the error is printed. A section stays held when its map fails, as
+ *       QEMU's listener keeps it.
  *   <li>vIOMMU notifies go to the containers with a vIOMMU region, by the same rules; their host
  *       address is synthetic ({@link SyntheticAddresses}).
  *   <li>A detach that leaves a container empty is completed (groupDetach, containerClose) after the
@@ -138,9 +142,10 @@ final class LegacyBackend {
     if (containers.isEmpty()) {
       return Optional.of("no container is open");
     }
-    Predicate<Container> maps = c -> c.live().overlaps(del.iova(), del.last());
+    Predicate<Container> holds = c -> c.live().overlaps(del.iova(), del.last());
     Container target =
-        firstOr(releasingContainers(), maps, () -> firstOr(containers, maps, this::newest));
+        firstOr(
+            releasingContainers(), holds, () -> firstOr(Lists.reverse(containers), holds, this::newest));
     unmap(target, del.iova(), del.last());
     return Optional.empty();
   }

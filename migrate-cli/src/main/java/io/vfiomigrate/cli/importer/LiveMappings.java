@@ -5,8 +5,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The IOVA ranges a container holds according to the log so far, one entry per successful map,
- * never merged: type1 and iommufd unmap whole mappings, so the entries are what an unmap removes.
+ * The IOVA ranges a container holds according to the log so far, one entry per map, never merged:
+ * type1 and iommufd unmap whole mappings, so the entries are what an unmap removes.
+ *
+ * <p>For a legacy container an entry is a section QEMU's listener holds, whether or not its map
+ * succeeded: QEMU removes it alike, and the sections are what tells containers apart. For an IOAS
+ * an entry is a map iommufd reported as done, which is what its unmaps remove.
  *
  * <p>Invariants: entries do not overlap; keys are first IOVAs, values inclusive last IOVAs, both
  * unsigned. Memory grows with the mappings alive at once, not with the log.
@@ -21,14 +25,9 @@ final class LiveMappings {
 
   /** Records a mapping; one that overlaps an entry is refused, as the kernel refuses it. */
   void add(long iova, long last) {
-    if (!overlaps(iova, last)) {
+    if (Long.compareUnsigned(last, iova) >= 0 && !overlaps(iova, last)) {
       lastByIova.put(iova, last);
     }
-  }
-
-  /** Forgets the mapping of a request that failed after all. */
-  void removeExact(long iova, long last) {
-    lastByIova.remove(iova, last);
   }
 
   /**
@@ -38,6 +37,9 @@ final class LiveMappings {
    */
   long removeWithin(long iova, long last) {
     long removed = 0;
+    if (Long.compareUnsigned(last, iova) < 0) {
+      return removed;
+    }
     Iterator<Map.Entry<Long, Long>> entries =
         lastByIova.subMap(iova, true, last, true).entrySet().iterator();
     while (entries.hasNext()) {

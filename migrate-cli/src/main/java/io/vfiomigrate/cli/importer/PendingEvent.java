@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.vfiomigrate.api.Errno;
 import io.vfiomigrate.proto.Type1Event;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An event that is built but not yet written: error lines that follow its log line may still set
@@ -12,14 +11,12 @@ import org.jspecify.annotations.Nullable;
  */
 final class PendingEvent {
   private final Type1Event.Builder event;
-  private final @Nullable Container container;
   private final Outcome outcome;
   private boolean errnoByNumber;
   private boolean mmio;
 
-  PendingEvent(Type1Event.Builder event, @Nullable Container container, Outcome outcome) {
+  PendingEvent(Type1Event.Builder event, Outcome outcome) {
     this.event = requireNonNull(event, "event is null");
-    this.container = container;
     this.outcome = requireNonNull(outcome, "outcome is null");
   }
 
@@ -53,21 +50,9 @@ final class PendingEvent {
     mmio = true;
   }
 
-  /**
-   * Records the request's failure. A failed map holds nothing, so it leaves its container's live
-   * mappings.
-   */
+  /** Records the request's failure as its expected outcome. */
   void fail(Errno errno, boolean byNumber) {
     event.getExpectBuilder().setErrno(errno.name());
     errnoByNumber = byNumber;
-    forgetMapping();
-  }
-
-  /** Takes a map out of its container's live mappings: it failed, or QEMU did not make it. */
-  void forgetMapping() {
-    if (event.hasMapDma() && container != null) {
-      long iova = event.getMapDma().getIova();
-      container.live().removeExact(iova, iova + event.getMapDma().getSize() - 1);
-    }
   }
 }

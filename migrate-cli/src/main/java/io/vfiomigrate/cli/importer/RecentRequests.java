@@ -100,7 +100,6 @@ final class RecentRequests {
       return Optional.of("it does not follow the map of its section");
     }
     window.removeLast();
-    newest.forgetMapping();
     return Optional.empty();
   }
 

@@ -75,7 +75,7 @@ final class TraceEmitter {
 
   /**
    * A map request, readable always (QEMU sets READ on every map) and writeable unless read-only.
-   * Unless it is known to have failed, it joins the container's live mappings.
+   * Unless the log reported its failure, it joins the container's live mappings.
    */
   PendingEvent map(
       Container container, long vaddr, long iova, long size, boolean write, Outcome outcome) {
@@ -96,7 +96,7 @@ final class TraceEmitter {
     if (outcome != Outcome.FAILED && AddressRanges.fits(iova, size)) {
       container.live().add(iova, iova + size - 1);
     }
-    return add(new PendingEvent(event, container, outcome));
+    return add(new PendingEvent(event, outcome));
   }
 
   /** An unmap of {@code [iova, iova + size)}; a success the log reports records what it removed. */
@@ -129,11 +129,11 @@ final class TraceEmitter {
         event.getExpectBuilder().setErrno("OK").setUnmapped(unmapped);
       }
     }
-    return add(new PendingEvent(event, container, outcome));
+    return add(new PendingEvent(event, outcome));
   }
 
   private void emit(Container container, Type1Event.Builder event) {
-    add(new PendingEvent(event.setPid(container.pid()), container, Outcome.UNREPORTED));
+    add(new PendingEvent(event.setPid(container.pid()), Outcome.UNREPORTED));
   }
 
   private PendingEvent add(PendingEvent pending) {
