@@ -60,23 +60,27 @@ final class ImportSummary {
     return recognised.values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /** The first line of the summary: what became of the lines of {@code file}. */
+  String headline(String file) {
+    return file
+        + ": "
+        + lines
+        + " lines: "
+        + recognisedLines()
+        + " recognised, "
+        + joined
+        + " joined to the line before, "
+        + (unknown + unusable)
+        + " skipped ("
+        + unknown
+        + " unknown, "
+        + unusable
+        + " unusable)";
+  }
+
   /** Prints the summary for people; deterministic. */
   void print(String file, ImmutableMap<String, Long> notes, boolean verbose, PrintStream err) {
-    err.println(
-        file
-            + ": "
-            + lines
-            + " lines: "
-            + recognisedLines()
-            + " recognised, "
-            + joined
-            + " joined to the line before, "
-            + (unknown + unusable)
-            + " skipped ("
-            + unknown
-            + " unknown, "
-            + unusable
-            + " unusable)");
+    err.println(headline(file));
     err.println("recognised:");
     recognised.forEach((kind, count) -> err.println("  " + kind + " " + count));
     if (!notes.isEmpty()) {
