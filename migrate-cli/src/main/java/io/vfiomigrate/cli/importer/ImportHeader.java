@@ -6,7 +6,6 @@ import io.vfiomigrate.trace.TraceHeaders;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The header of an imported trace. The log names neither uids nor memlock limits (unless the kernel
@@ -28,18 +27,18 @@ final class ImportHeader {
             .setSource(SOURCE)
             .addAllMemory(assembled.memory());
     boolean fromLine = false;
-    for (var task : assembled.tasks().entrySet()) {
-      Task.Builder builder = Task.newBuilder().setPid(task.getKey()).setUid(options.effectiveUid());
-      Optional<TraceAssembler.MemlockSeen> seen = task.getValue();
+    for (int pid : assembled.pids()) {
+      Task.Builder task = Task.newBuilder().setPid(pid).setUid(options.effectiveUid());
+      Long seen = assembled.memlock().get(pid);
       if (options.memlock().isPresent()) {
-        builder.setMemlockLimit(options.memlock().getAsLong());
-      } else if (seen.isPresent()) {
-        builder.setMemlockLimit(seen.get().bytes());
+        task.setMemlockLimit(options.memlock().getAsLong());
+      } else if (seen != null) {
+        task.setMemlockLimit(seen);
         fromLine = true;
       } else {
-        builder.setMemlockUnlimited(true);
+        task.setMemlockUnlimited(true);
       }
-      header.addTasks(builder);
+      header.addTasks(task);
     }
     return header.setDescription(description(assembled, options, log, fromLine)).build();
   }

@@ -30,10 +30,10 @@ import org.jspecify.annotations.Nullable;
  *       means the device joined the newest container.
  *   <li>A RAM section goes to the first container (in opening order) that does not hold its range
  *       yet: QEMU calls the listeners in registration order, each adding the same section. A
- *       removal goes to the newest container that holds the range, preferring one being torn
- *       down: QEMU calls region_del in reverse order, and a container whose setup fails removes
- *       its sections before the error is printed. A section stays held when its map fails, as
- *       QEMU's listener keeps it.
+ *       removal goes to the newest container that holds the range, preferring one being torn down:
+ *       QEMU calls region_del in reverse order, and a container whose setup fails removes its
+ *       sections before the error is printed. A section stays held when its map fails, as QEMU's
+ *       listener keeps it.
  *   <li>vIOMMU notifies go to the containers with a vIOMMU region, by the same rules; their host
  *       address is synthetic ({@link SyntheticAddresses}).
  *   <li>A detach that leaves a container empty is completed (groupDetach, containerClose) after the
@@ -145,7 +145,9 @@ final class LegacyBackend {
     Predicate<Container> holds = c -> c.live().overlaps(del.iova(), del.last());
     Container target =
         firstOr(
-            releasingContainers(), holds, () -> firstOr(Lists.reverse(containers), holds, this::newest));
+            releasingContainers(),
+            holds,
+            () -> firstOr(Lists.reverse(containers), holds, this::newest));
     unmap(target, del.iova(), del.last());
     return Optional.empty();
   }

@@ -101,7 +101,11 @@ final class QemuLogImporter {
   Result run(OpenLog log, ImportOptions options, Consumer<Type1Event> sink) {
     ImportSummary summary = new ImportSummary();
     TraceAssembler assembler = new TraceAssembler(options.effectiveBacking(), sink);
-    TaskIds tasks = new TaskIds(options.pid().isPresent() ? options.pid().getAsInt() : null);
+    LineOutcomes outcomes =
+        new LineOutcomes(
+            new TaskIds(options.pid().isPresent() ? options.pid().getAsInt() : null),
+            assembler,
+            summary);
     BoundedLineReader reader = new BoundedLineReader(log.reader, MAX_LINE_CHARS);
     try {
       BoundedLineReader.Line current = reader.next();
@@ -122,12 +126,12 @@ final class QemuLogImporter {
           if (joined.isPresent()) {
             summary.read(next.number());
             summary.joined();
-            apply(joined.get(), line, current.number(), tasks, assembler, summary);
+            outcomes.apply(joined.get(), line, current.number());
             current = reader.next();
             continue;
           }
         }
-        apply(result, line, current.number(), tasks, assembler, summary);
+        outcomes.apply(result, line, current.number());
         current = next;
       }
     } catch (IOException e) {
@@ -138,24 +142,21 @@ final class QemuLogImporter {
     return new Result(ImportHeader.build(assembled, options, log.path()), summary, assembled);
   }
 
-  private static void apply(
-      ParseResult result,
-      LogLine line,
-      long number,
-      TaskIds tasks,
-      TraceAssembler assembler,
-      ImportSummary summary) {
-    if (result instanceof ParseResult.Recognised recognised) {
-      Optional<String> ignored = assembler.accept(tasks.taskOf(line), recognised.event(), number);
-      if (ignored.isPresent()) {
-        summary.unusable(number, recognised.kind(), ignored.get());
+  /** Where each parsed line goes: to the assembler if recognised, and to the summary. */
+  private record LineOutcomes(TaskIds tasks, TraceAssembler assembler, ImportSummary summary) {
+    void apply(ParseResult result, LogLine line, long number) {
+      if (result instanceof ParseResult.Recognised recognised) {
+        Optional<String> ignored = assembler.accept(tasks.taskOf(line), recognised.event());
+        if (ignored.isPresent()) {
+          summary.unusable(number, recognised.kind(), ignored.get());
+        } else {
+          summary.recognised(recognised.kind());
+        }
+      } else if (result instanceof ParseResult.Malformed malformed) {
+        summary.unusable(number, malformed.kind(), malformed.reason());
       } else {
-        summary.recognised(recognised.kind());
+        summary.unknown(number);
       }
-    } else if (result instanceof ParseResult.Malformed malformed) {
-      summary.unusable(number, malformed.kind(), malformed.reason());
-    } else {
-      summary.unknown(number);
     }
   }
 }

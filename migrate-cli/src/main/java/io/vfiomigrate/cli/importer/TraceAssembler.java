@@ -23,16 +23,21 @@ final class TraceAssembler {
   /** iommufd devices have no IOMMU group in the log; theirs are numbered from here. */
   static final int FIRST_SYNTHETIC_GROUP = 1_000_000;
 
-  /** The facts for the header, once the log is read. */
+  /**
+   * The facts for the header, once the log is read.
+   *
+   * @param pids the tasks, in pid order
+   * @param memlock RLIMIT_MEMLOCK in bytes per task, for the tasks that have an RLIMIT line
+   * @param legacy whether the log had legacy backend events
+   * @param iommufd whether the log had iommufd backend events
+   */
   record Assembled(
-      ImmutableMap<Integer, Optional<MemlockSeen>> tasks,
+      ImmutableList<Integer> pids,
+      ImmutableMap<Integer, Long> memlock,
       ImmutableList<MemoryRegion> memory,
       boolean legacy,
       boolean iommufd,
       ImmutableMap<String, Long> notes) {}
-
-  /** A kernel RLIMIT_MEMLOCK line: the limit and the line it was on. */
-  record MemlockSeen(long bytes, long line) {}
 
   private record Process(LegacyBackend legacy, IommufdBackend iommufd) {}
 
@@ -42,7 +47,7 @@ final class TraceAssembler {
   private final MemoryInference memory;
   private final ImportNotes notes = new ImportNotes();
   private final Map<Integer, Process> processes = new TreeMap<>(Integer::compareUnsigned);
-  private final Map<Integer, MemlockSeen> memlock = new TreeMap<>(Integer::compareUnsigned);
+  private final Map<Integer, Long> memlock = new TreeMap<>(Integer::compareUnsigned);
   private int nextSyntheticGroup = FIRST_SYNTHETIC_GROUP;
   private boolean legacySeen;
   private boolean iommufdSeen;
@@ -55,11 +60,11 @@ final class TraceAssembler {
   }
 
   /**
-   * Applies one recognised event of task {@code pid}, found on line {@code line}.
+   * Applies one recognised event of task {@code pid}.
    *
    * @return why it was not applied, if it was not
    */
-  Optional<String> accept(int pid, LogEvent event, long line) {
+  Optional<String> accept(int pid, LogEvent event) {
     Process process = process(pid);
     if (event instanceof LogEvent.NoDmaMap noDmaMap) {
       return recent.retractNewestMap(noDmaMap.iova(), noDmaMap.size());
@@ -78,8 +83,7 @@ final class TraceAssembler {
     if (event instanceof LogEvent.MemlockExceeded exceeded) {
       memlockExceeded(
           exceeded.pid() != null && processes.containsKey(exceeded.pid()) ? exceeded.pid() : pid,
-          exceeded.bytes(),
-          line);
+          exceeded.bytes());
       return Optional.empty();
     }
     if (event instanceof LogEvent.Iommufd iommufd) {
@@ -97,16 +101,19 @@ final class TraceAssembler {
   Assembled finish() {
     processes.values().forEach(process -> process.legacy().finish());
     recent.flush();
-    ImmutableMap.Builder<Integer, Optional<MemlockSeen>> tasks = ImmutableMap.builder();
-    processes.keySet().forEach(pid -> tasks.put(pid, Optional.ofNullable(memlock.get(pid))));
     return new Assembled(
-        tasks.buildOrThrow(), memory.build(), legacySeen, iommufdSeen, notes.counts());
+        ImmutableList.copyOf(processes.keySet()),
+        ImmutableMap.copyOf(memlock),
+        memory.build(),
+        legacySeen,
+        iommufdSeen,
+        notes.counts());
   }
 
-  private void memlockExceeded(int pid, long bytes, long line) {
+  private void memlockExceeded(int pid, long bytes) {
     process(pid);
-    MemlockSeen first = memlock.putIfAbsent(pid, new MemlockSeen(bytes, line));
-    if (first != null && first.bytes() != bytes) {
+    Long first = memlock.putIfAbsent(pid, bytes);
+    if (first != null && first != bytes) {
       notes.add("RLIMIT_MEMLOCK lines disagree (the limit changed): the first one is used");
     }
   }
