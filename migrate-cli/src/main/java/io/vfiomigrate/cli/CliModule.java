@@ -3,6 +3,7 @@ package io.vfiomigrate.cli;
 import static io.vfiomigrate.cli.SubcommandBinder.subcommandBinder;
 
 import com.google.inject.AbstractModule;
+import io.vfiomigrate.cli.importer.ImportCommand;
 
 /**
  * Wires the command line: {@link CliApp} and the subcommands it dispatches to. Strict: every
@@ -16,6 +17,8 @@ public final class CliModule extends AbstractModule {
     binder().requireAtInjectOnConstructors();
     binder().disableCircularProxies();
     bind(CliApp.class);
-    subcommandBinder(binder()).bind("validate", ValidateCommand.class);
+    SubcommandBinder commands = subcommandBinder(binder());
+    commands.bind("validate", ValidateCommand.class);
+    commands.bind("import", ImportCommand.class);
   }
 }

@@ -37,6 +37,7 @@ final class CliAppTest {
             Replays, converts and compares VFIO type1 and iommufd traces.
 
             commands:
+              import    turn a QEMU log (VFIO and iommufd trace events, errors) into a type1 trace
               validate  check a trace (or program) against the schema and for semantic mistakes
 
             options:
