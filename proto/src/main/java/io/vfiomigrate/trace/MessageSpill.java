@@ -4,6 +4,7 @@ import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,10 +13,11 @@ import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
- * Keeps a sequence of messages on disk instead of in memory, to be replayed later in order; the
- * file holds varint-delimited messages and is deleted by {@link #delete()}.
+ * Keeps a sequence of messages on disk instead of in memory, to be replayed later in order, for
+ * writers that learn what must come first only at the end. The hidden temporary file holds
+ * varint-delimited messages and is deleted by {@link #close()}.
  */
-final class MessageSpill<M extends Message> {
+public final class MessageSpill<M extends Message> implements Closeable {
   private final Path file;
   private final Parser<M> parser;
   private final OutputStream out;
@@ -26,7 +28,8 @@ final class MessageSpill<M extends Message> {
     this.out = out;
   }
 
-  static <M extends Message> MessageSpill<M> create(Path directory, Parser<M> parser)
+  /** A new spill file in {@code directory}: put it next to the output, on a writable disk. */
+  public static <M extends Message> MessageSpill<M> create(Path directory, Parser<M> parser)
       throws IOException {
     Path file = Files.createTempFile(directory, ".vfio-migrate-spill.", ".tmp");
     try {
@@ -40,12 +43,12 @@ final class MessageSpill<M extends Message> {
     }
   }
 
-  void append(M message) throws IOException {
+  public void append(M message) throws IOException {
     message.writeDelimitedTo(out);
   }
 
   /** Hands every appended message to {@code consumer}, in order. */
-  void replay(Consumer<M> consumer) throws IOException {
+  public void replay(Consumer<M> consumer) throws IOException {
     out.flush();
     try (InputStream in =
         new BufferedInputStream(Files.newInputStream(file), InputFiles.BUFFER_BYTES)) {
@@ -57,8 +60,9 @@ final class MessageSpill<M extends Message> {
     }
   }
 
-  /** Never fails. */
-  void delete() {
+  /** Deletes the file; never fails. */
+  @Override
+  public void close() {
     try {
       out.close();
     } catch (IOException ignored) {

@@ -95,7 +95,7 @@ public final class ProgramWriter implements Closeable {
 
   private void deleteSpill() {
     if (warnings != null) {
-      warnings.delete();
+      warnings.close();
       warnings = null;
     }
   }

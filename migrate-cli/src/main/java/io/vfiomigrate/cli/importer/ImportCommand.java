@@ -6,10 +6,13 @@ import io.vfiomigrate.cli.Subcommand;
 import io.vfiomigrate.cli.UsageException;
 import io.vfiomigrate.cli.plan.ByteSize;
 import io.vfiomigrate.proto.Backing;
+import io.vfiomigrate.proto.Type1Event;
+import io.vfiomigrate.trace.MessageSpill;
 import io.vfiomigrate.trace.TraceFormatException;
 import io.vfiomigrate.trace.TraceWriter;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -105,8 +108,12 @@ public final class ImportCommand implements Subcommand {
     Path output = Path.of(commandLine.getOptionValue(OUTPUT));
     try (QemuLogImporter.OpenLog log = QemuLogImporter.open(input);
         TraceWriter writer = TraceWriter.create(output, List.of(input));
-        EventSpill spill = EventSpill.create(output.toAbsolutePath().getParent())) {
-      QemuLogImporter.Result result = new QemuLogImporter().run(log, options, spill::append);
+        MessageSpill<Type1Event> spill =
+            MessageSpill.create(output.toAbsolutePath().getParent(), Type1Event.parser())) {
+      // The header is known only at the end of the log, so events wait on disk; reading the
+      // log twice would not work for a pipe such as <(journalctl ...).
+      QemuLogImporter.Result result =
+          new QemuLogImporter().run(log, options, event -> append(spill, event));
       if (result.summary().recognisedLines() == 0) {
         throw TraceFormatException.malformed(
             input.toString(),
@@ -174,6 +181,14 @@ public final class ImportCommand implements Subcommand {
 
   private static String count(long count, String noun) {
     return count + " " + noun + (count == 1 ? "" : "s");
+  }
+
+  private static void append(MessageSpill<Type1Event> spill, Type1Event event) {
+    try {
+      spill.append(event);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static UsageException usage(String message) {
