@@ -692,6 +692,10 @@ public final class IoPagetable {
     return holes;
   }
 
+  public IoptEnv env() {
+    return env;
+  }
+
   public long iovaAlignment() {
     return iovaAlignment;
   }

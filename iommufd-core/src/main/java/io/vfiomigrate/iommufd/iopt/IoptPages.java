@@ -136,6 +136,11 @@ public final class IoptPages {
     return npinned;
   }
 
+  /** Pins already charged to the mode's counter. */
+  public long lastNpinned() {
+    return lastNpinned;
+  }
+
   public AccountMode accountMode() {
     return accountMode;
   }
