@@ -21,7 +21,7 @@ final class IovaAllocator {
    */
   static long alloc(IoPagetable iopt, long uptr, long length) {
     long pageOffset = uptr % IoptEnv.PAGE_SIZE;
-    if (length == 0 || !U64.lessThan(length, U64.MAX / 2)) {
+    if (length == 0 || !U64.lessThan(length, Long.divideUnsigned(U64.MAX, 2))) {
       throw KernelException.of(Errno.EOVERFLOW, "iopt_alloc_iova: length %s", U64.hex(length));
     }
     long alignment = roundupPowOfTwo(length);

@@ -7,20 +7,24 @@ import io.vfiomigrate.api.Errno;
 import io.vfiomigrate.api.PinnedPages;
 import io.vfiomigrate.host.Backing;
 import io.vfiomigrate.host.Host;
+import io.vfiomigrate.host.IommuDomain;
 import io.vfiomigrate.host.HostConfig;
 import io.vfiomigrate.host.IommuSpec;
 import io.vfiomigrate.host.RegionSpec;
 import io.vfiomigrate.host.Task;
 import io.vfiomigrate.host.TaskSpec;
 import io.vfiomigrate.iommufd.context.IommufdContext;
+import io.vfiomigrate.iommufd.context.ObjectKind;
 import io.vfiomigrate.iommufd.device.AccessOps;
+import io.vfiomigrate.iommufd.device.HwptPaging;
 import io.vfiomigrate.iommufd.device.IommufdAccess;
 import io.vfiomigrate.iommufd.ioas.IoasCopyRequest;
 import io.vfiomigrate.iommufd.ioas.IoasMapRequest;
 import io.vfiomigrate.testing.HostDump;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
@@ -48,15 +52,14 @@ public final class IommufdFixture {
   public static final IommuSpec MOCK = IommuSpec.mock();
   public static final IommuSpec MOCK_B = IommuSpec.mock().named("mock-b");
 
-  /** A device bound and attached through an automatic domain. */
-  public record MockDomain(int deviceId, int hwptId) {}
+  /** A device of {@code group} bound and attached through an automatic domain. */
+  public record MockDomain(int group, int deviceId, int hwptId) {}
 
   public final Host host;
   public final IommufdContext ctx;
   public final Task task;
   private final List<IommufdContext> contexts = new ArrayList<>();
-  private int nextGroup = 1;
-  private int nextGroupB = 11;
+  private final Set<Integer> boundGroups = new HashSet<>();
 
   public IommufdFixture() {
     this(defaultConfig(TaskSpec.of(PID, UID, 1L << 40)));
@@ -154,18 +157,29 @@ public final class IommufdFixture {
 
   /** {@code test_cmd_mock_domain}: a device behind the mock IOMMU attached to {@code ptId}. */
   public MockDomain mockDomain(int ptId) {
-    return attachNew(nextGroup++, ptId);
+    return attachNew(freeGroup(1), ptId);
   }
 
   /** A device behind the second mock IOMMU: always a domain of its own. */
   public MockDomain mockDomainB(int ptId) {
-    return attachNew(nextGroupB++, ptId);
+    return attachNew(freeGroup(11), ptId);
+  }
+
+  private int freeGroup(int first) {
+    for (int g = first; g < first + 9; g++) {
+      if (!boundGroups.contains(g)) {
+        return g;
+      }
+    }
+    throw new IllegalStateException("no free mock group from " + first);
   }
 
   private MockDomain attachNew(int group, int ptId) {
     int deviceId = op(() -> ctx.deviceBind(group));
     try {
-      return new MockDomain(deviceId, op(() -> ctx.deviceAttach(deviceId, ptId)));
+      MockDomain domain = new MockDomain(group, deviceId, op(() -> ctx.deviceAttach(deviceId, ptId)));
+      boundGroups.add(group);
+      return domain;
     } catch (RuntimeException e) {
       ctx.deviceUnbind(deviceId);
       throw e;
@@ -175,6 +189,35 @@ public final class IommufdFixture {
   /** {@code test_ioctl_destroy(stdev_id)}: the mock device goes away. */
   public void destroyMockDomain(MockDomain domain) {
     run(() -> ctx.deviceUnbind(domain.deviceId()));
+    boundGroups.remove(domain.group());
+  }
+
+  /** The domain of HWPT {@code hwptId}. */
+  public IommuDomain domain(int hwptId) {
+    return ((HwptPaging) ctx.objects().get(hwptId, ObjectKind.HWPT_PAGING)).domain();
+  }
+
+  /**
+   * {@code IOMMU_TEST_OP_MD_CHECK_MAP}: every 2 KiB of {@code [iova, iova + length)} maps the
+   * user byte it should in {@code domain}.
+   */
+  public void assertMockIova(IommuDomain domain, long uptr, long iova, long length) {
+    for (long off = 0; off < length; off += MOCK_PAGE_SIZE) {
+      long vaddr = uptr + off;
+      long expected = host.memory().pfnAt(task.mm(), vaddr) * P + vaddr % P;
+      assertThat(domain.iovaToPhys(iova + off)).as("%s at iova %x", domain, iova + off)
+          .hasValue(expected);
+    }
+  }
+
+  /** Closes the context and checks the selftest teardown: no pin and no warning left. */
+  public void teardown() {
+    ctx.close();
+    assertThat(host.memory().pinnedPages()).as("pins after close").isZero();
+    assertThat(host.log().warnings()).as("kernel warnings").isEmpty();
+    assertThat(task.user().lockedVm()).isZero();
+    assertThat(task.mm().lockedVm()).isZero();
+    assertThat(task.mm().pinnedVm()).isZero();
   }
 
   /** FOLL_PIN count of the page at {@code vaddr} of {@link #PID}. */
@@ -260,14 +303,5 @@ public final class IommufdFixture {
 
   private static long pagesCovered(long iova, long length) {
     return ((iova % P) + length + P - 1) / P;
-  }
-
-  /** Removes the nulls of a pin list, for tests that count. */
-  static void compact(List<long[]> pins) {
-    for (Iterator<long[]> it = pins.iterator(); it.hasNext(); ) {
-      if (it.next() == null) {
-        it.remove();
-      }
-    }
   }
 }
