@@ -33,7 +33,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
  * check every invariant (spec F.4 to F.6) after each operation.
  *
  * <p>Memory of pid {@link #PID}: {@link #BUFFER} (16 anonymous pages, the selftest's
- * {@code buffer}), {@link #HUGE} (4 MiB of 2 MiB hugetlb), {@link #BIG} (1 MiB anonymous).
+ * {@code buffer}), {@link #HUGE} (4 MiB of 2 MiB hugetlb), {@link #BIG} (2 MiB anonymous, the buffer of {@code iommufd_fail_nth.c}).
  * Groups 1 to 9 sit behind the mock IOMMU (so their devices share one automatic domain per
  * IOAS); groups 11 to 19 behind a second, incompatible mock IOMMU.
  */
@@ -48,7 +48,7 @@ public final class IommufdFixture {
   public static final long HUGE = 0x7f0040000000L;
   public static final long HUGE_SIZE = 4L << 20;
   public static final long BIG = 0x7f0080000000L;
-  public static final long BIG_SIZE = 1L << 20;
+  public static final long BIG_SIZE = 2L << 20;
   public static final IommuSpec MOCK = IommuSpec.mock();
   public static final IommuSpec MOCK_B = IommuSpec.mock().named("mock-b");
 
