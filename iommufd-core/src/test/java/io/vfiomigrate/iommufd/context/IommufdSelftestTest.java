@@ -3,7 +3,12 @@ package io.vfiomigrate.iommufd.context;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vfiomigrate.api.Errno;
+import io.vfiomigrate.api.Prot;
+import io.vfiomigrate.api.TrackingMdevDriver;
+import io.vfiomigrate.api.UnmapPolicy;
+import io.vfiomigrate.host.KernelWarning;
 import io.vfiomigrate.host.TaskSpec;
+import io.vfiomigrate.iommufd.device.AccessVfioDevice;
 import io.vfiomigrate.iommufd.ioas.IommuOption;
 import io.vfiomigrate.iommufd.iopt.AccountMode;
 import io.vfiomigrate.iommufd.testing.IommufdFixture;
@@ -101,6 +106,25 @@ class IommufdSelftestTest {
     f.run(() -> f.ctx.destroy(a));
     assertThat(f.ioasAlloc()).isEqualTo(1);
     f.teardown();
+  }
+
+  /**
+   * A driver that ignores its unmap callback keeps its pins past close, as in the kernel: the
+   * IOAS cannot unmap the area (EDEADLOCK after 100 tries) and the pages leak, with warnings.
+   */
+  @Test
+  void closingWithADriverThatNeverUnpinsLeaksItsPins() {
+    int ioas = f.ioasAlloc();
+    f.mapFixed(ioas, IommufdFixture.BUFFER, 4 * IommufdFixture.P, 0);
+    TrackingMdevDriver driver = new TrackingMdevDriver(UnmapPolicy.IGNORE, IommufdFixture.P);
+    AccessVfioDevice device = AccessVfioDevice.bind(f.ctx, 7, driver, null);
+    device.access().attach(ioas);
+    driver.pin(device, 0, 2, Prot.READ);
+    f.ctx.close();
+    assertThat(f.host.memory().pinnedPages()).isEqualTo(2);
+    assertThat(f.task.user().lockedVm()).isEqualTo(2);
+    assertThat(f.host.log().warnings()).extracting(KernelWarning::function).containsExactly(
+        "iopt_unmap_iova_range", "iommufd_ioas_destroy", "iopt_destroy_table");
   }
 
   private long option(IommuOption option) {

@@ -212,9 +212,14 @@ public final class IommufdFixture {
 
   /** Closes the context and checks the selftest teardown: no pin and no warning left. */
   public void teardown() {
-    ctx.close();
-    assertThat(host.memory().pinnedPages()).as("pins after close").isZero();
+    closeLeavingNoPin();
     assertThat(host.log().warnings()).as("kernel warnings").isEmpty();
+  }
+
+  /** Closes every context; no page stays pinned and every counter is back to zero. */
+  public void closeLeavingNoPin() {
+    contexts.forEach(IommufdContext::close);
+    assertThat(host.memory().pinnedPages()).as("pins after close").isZero();
     assertThat(task.user().lockedVm()).isZero();
     assertThat(task.mm().lockedVm()).isZero();
     assertThat(task.mm().pinnedVm()).isZero();
