@@ -48,8 +48,7 @@ public final class IoPagetable {
 
   private final IoptEnv env;
   final IntervalTree<IoptArea> areaItree = new IntervalTree<>();
-  private IntervalTree<Void> allowedItree = new IntervalTree<>();
-  private final IntervalTree<Object> reservedItree = new IntervalTree<>();
+  private final IovaReservations reservations;
   private final List<IommuDomain> domains = new ArrayList<>();
   private final TreeMap<Integer, IoasAccess> accessList = new TreeMap<>();
   private long iovaAlignment = 1;
@@ -58,6 +57,7 @@ public final class IoPagetable {
   /** {@code iopt_init_table}: no alignment restriction, the whole 64-bit space. */
   public IoPagetable(IoptEnv env) {
     this.env = requireNonNull(env, "env is null");
+    this.reservations = new IovaReservations(env);
   }
 
   /**
@@ -220,24 +220,7 @@ public final class IoPagetable {
    *     one intersects a reserved range, ENOMEM (injected); the old ranges stay then
    */
   public void setAllowIova(List<IovaRange> ranges) {
-    IntervalTree<Void> allowed = new IntervalTree<>();
-    for (IovaRange r : ranges) {
-      if (!U64.lessThan(r.first(), r.last())) {
-        throw KernelException.of(Errno.EINVAL, "allowed range %s is a single byte", r);
-      }
-      if (allowed.iterFirst(r.first(), r.last()) != null) {
-        throw KernelException.of(Errno.EINVAL, "allowed range %s overlaps another", r);
-      }
-      env.kzalloc("iommufd_ioas_load_iovas");
-      allowed.insert(r.first(), r.last(), null);
-    }
-    for (IntervalTree.Node<Void> n : allowed.all()) {
-      if (reservedItree.iterFirst(n.start(), n.last()) != null) {
-        throw KernelException.of(Errno.EADDRINUSE, "allowed range %s is reserved",
-            new IovaRange(n.start(), n.last()));
-      }
-    }
-    allowedItree = allowed;
+    reservations.setAllowed(ranges);
   }
 
   /**
@@ -248,21 +231,16 @@ public final class IoPagetable {
    *     (injected)
    */
   public void reserveIova(long first, long last, Object owner) {
-    if (areaItree.iterFirst(first, last) != null || allowedItree.iterFirst(first, last) != null) {
-      throw KernelException.of(Errno.EADDRINUSE, "iopt_reserve_iova: %s is in use",
+    if (areaItree.iterFirst(first, last) != null) {
+      throw KernelException.of(Errno.EADDRINUSE, "iopt_reserve_iova: %s is mapped",
           new IovaRange(first, last));
     }
-    env.kzalloc("iopt_reserve_iova");
-    reservedItree.insert(first, last, owner);
+    reservations.reserve(first, last, owner);
   }
 
   /** {@code iopt_remove_reserved_iova}: drops every reservation of {@code owner}. */
   public void removeReservedIova(Object owner) {
-    for (IntervalTree.Node<Object> n : reservedItree.all()) {
-      if (n.value() == owner) {
-        reservedItree.remove(n);
-      }
-    }
+    reservations.remove(owner);
   }
 
   /**
@@ -608,7 +586,7 @@ public final class IoPagetable {
           U64.hex(length));
     }
     long last = iova + length - 1;
-    if (reservedItree.iterFirst(iova, last) != null) {
+    if (reservations.isReserved(iova, last)) {
       throw KernelException.of(Errno.EINVAL, "iopt_check_iova: %s is reserved",
           new IovaRange(iova, last));
     }
@@ -673,8 +651,8 @@ public final class IoPagetable {
    */
   public void destroyTable() {
     removeReservedIova(TEST_RESERVATION_OWNER);
-    allowedItree = new IntervalTree<>();
-    if (!reservedItree.isEmpty() || !domains.isEmpty() || !accessList.isEmpty()
+    reservations.clearAllowed();
+    if (!reservations.isEmpty() || !domains.isEmpty() || !accessList.isEmpty()
         || !areaItree.isEmpty()) {
       env.log().warn("iopt_destroy_table", "table destroyed while in use:\n" + dump());
     }
@@ -682,14 +660,7 @@ public final class IoPagetable {
 
   /** The holes of the reserved ranges over the whole space ({@code IOMMU_IOAS_IOVA_RANGES}). */
   public List<IovaRange> iovaRanges() {
-    List<IovaRange> holes = new ArrayList<>();
-    for (SpanIterator span = new SpanIterator().first(reservedItree, 0, U64.MAX); !span.done();
-        span.next()) {
-      if (span.isHole()) {
-        holes.add(new IovaRange(span.start(), span.last()));
-      }
-    }
-    return holes;
+    return reservations.holes();
   }
 
   public IoptEnv env() {
@@ -724,12 +695,8 @@ public final class IoPagetable {
     return areaItree.isEmpty();
   }
 
-  IntervalTree<Void> allowedItree() {
-    return allowedItree;
-  }
-
-  IntervalTree<Object> reservedItree() {
-    return reservedItree;
+  IovaReservations reservations() {
+    return reservations;
   }
 
   /** Every area in IOVA order. */
@@ -755,8 +722,7 @@ public final class IoPagetable {
    */
   public void checkInvariants() {
     areaItree.checkInvariants();
-    reservedItree.checkInvariants();
-    allowedItree.checkInvariants();
+    reservations.checkInvariants();
     long mapped = 0;
     IoptArea previous = null;
     for (IoptArea area : areas()) {
@@ -766,7 +732,7 @@ public final class IoPagetable {
       if (previous != null && !U64.lessThan(previous.lastIova, area.iova)) {
         throw new IllegalStateException(area + " overlaps " + previous);
       }
-      if (reservedItree.iterFirst(area.iova, area.lastIova) != null) {
+      if (reservations.isReserved(area.iova, area.lastIova)) {
         throw new IllegalStateException(area + " overlaps a reserved range");
       }
       if (!U64.isAligned(area.iova | area.length() | area.pageOffset, iovaAlignment)) {
@@ -790,11 +756,6 @@ public final class IoPagetable {
             + mapped);
       }
     }
-    for (IntervalTree.Node<Void> n : allowedItree.all()) {
-      if (reservedItree.iterFirst(n.start(), n.last()) != null) {
-        throw new IllegalStateException("allowed range intersects a reserved one");
-      }
-    }
     long expected = disableLargePages ? IoptEnv.PAGE_SIZE : 1;
     for (IommuDomain d : domains) {
       expected = Math.max(expected, d.spec().minPageSize());
@@ -811,11 +772,7 @@ public final class IoPagetable {
   public String dump() {
     StringBuilder out = new StringBuilder("iova_alignment ").append(iovaAlignment)
         .append(disableLargePages ? " large pages disabled" : "");
-    out.append("\n  allowed");
-    allowedItree.all().forEach(n -> out.append(' ').append(new IovaRange(n.start(), n.last())));
-    out.append("\n  reserved");
-    reservedItree.all().forEach(n -> out.append(' ').append(new IovaRange(n.start(), n.last()))
-        .append(" by ").append(n.value()));
+    reservations.dump(out);
     for (IoptArea area : areas()) {
       out.append("\n  area ").append(area).append(" pages ")
           .append(area.pages == null ? "-" : String.valueOf(area.pages.id)).append(' ')

@@ -35,8 +35,9 @@ final class IovaAllocator {
       throw KernelException.of(Errno.EINVAL, "iopt_alloc_iova: alignment %d below %d",
           alignment, iopt.iovaAlignment());
     }
-    boolean anyAllowed = !iopt.allowedItree().isEmpty();
-    for (SpanIterator allowed = new SpanIterator().first(iopt.allowedItree(),
+    IovaReservations reservations = iopt.reservations();
+    boolean anyAllowed = !reservations.allowed().isEmpty();
+    for (SpanIterator allowed = new SpanIterator().first(reservations.allowed(),
             IoptEnv.PAGE_SIZE, U64.MAX - IoptEnv.PAGE_SIZE);
         !allowed.done(); allowed.next()) {
       if (anyAllowed && allowed.isHole()) {
@@ -47,7 +48,7 @@ final class IovaAllocator {
       if (allowedStart == -1) {
         continue;
       }
-      for (DoubleSpanIterator used = new DoubleSpanIterator().first(iopt.reservedItree(),
+      for (DoubleSpanIterator used = new DoubleSpanIterator().first(reservations.reserved(),
               iopt.areaItree, allowedStart, allowed.last());
           !used.done(); used.next()) {
         if (used.isUsed() != 0) {
