@@ -484,67 +484,18 @@ public final class IoPagetable {
 
   /**
    * {@code iopt_cut_iova}: splits the areas holding each IOVA so that the IOVA becomes the
-   * last byte of an area (type1 v1 partial unmaps). IOVAs in no area are skipped.
+   * last byte of an area (type1 v1 partial unmaps). IOVAs in no area are skipped. Not atomic:
+   * cuts made before a failure stay.
    *
-   * @throws KernelException from {@link #areaSplit}; cuts made before stay
+   * @throws KernelException see {@link AreaSplit#split}
    */
   public void cutIova(long... iovas) {
     for (long iova : iovas) {
       IntervalTree.Node<IoptArea> node = areaItree.iterFirst(iova, iova);
       if (node != null) {
-        areaSplit(node.value(), iova);
+        AreaSplit.split(env, node.value(), iova);
       }
     }
-  }
-
-  /**
-   * {@code iopt_area_split}: splits {@code area} after {@code iova} into two areas sharing its
-   * pages. A cut at the area's first or last byte does nothing.
-   *
-   * @throws KernelException EBUSY for an area being torn down or unmapped; EINVAL for a cut not
-   *     aligned to {@code iovaAlignment} (in IOVA or in the pages), an area with accesses, or
-   *     an area mapped into domains while large pages were enabled; ENOMEM (injected)
-   */
-  private void areaSplit(IoptArea area, long iova) {
-    if (iova == area.iova || iova == area.lastIova) {
-      return;
-    }
-    IoptPages pages = area.pages;
-    if (pages == null || area.preventAccess) {
-      throw KernelException.of(Errno.EBUSY, "iopt_area_split: %s is being unmapped", area);
-    }
-    long newStart = iova + 1;
-    if (!U64.isAligned(newStart, iovaAlignment)
-        || !U64.isAligned(area.startByte(newStart), iovaAlignment)) {
-      throw KernelException.of(Errno.EINVAL, "iopt_area_split: %s not aligned to %d",
-          U64.hex(newStart), iovaAlignment);
-    }
-    env.kzalloc("iopt_area_split lhs");
-    env.kzalloc("iopt_area_split rhs");
-    if (area.numAccesses != 0) {
-      throw KernelException.of(Errno.EINVAL, "iopt_area_split: %s has accesses", area);
-    }
-    if (area.storageDomain != null && !disableLargePages) {
-      throw KernelException.of(Errno.EINVAL,
-          "iopt_area_split: %s may be mapped with large pages", area);
-    }
-    IoptArea lhs = new IoptArea(this, area.iova, area.startByte(area.iova),
-        newStart - area.iova, area.prot);
-    IoptArea rhs = new IoptArea(this, newStart, area.startByte(newStart),
-        area.lastIova - newStart + 1, area.prot);
-    area.unlinkIova(areaItree);
-    lhs.linkIova(areaItree);
-    rhs.linkIova(areaItree);
-    if (area.storageDomain != null) {
-      area.unlinkDomains(pages);
-      lhs.linkDomains(pages);
-      rhs.linkDomains(pages);
-    }
-    lhs.storageDomain = area.storageDomain;
-    rhs.storageDomain = area.storageDomain;
-    lhs.pages = pages;
-    rhs.pages = pages;
-    pages.get();
   }
 
   /** {@code iopt_alloc_area_pages}: allocates and inserts the areas with null pages. */
