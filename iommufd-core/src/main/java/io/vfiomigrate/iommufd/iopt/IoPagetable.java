@@ -7,6 +7,7 @@ import io.vfiomigrate.api.IovaRange;
 import io.vfiomigrate.api.KernelException;
 import io.vfiomigrate.api.Prot;
 import io.vfiomigrate.api.U64;
+import io.vfiomigrate.host.FaultPoint;
 import io.vfiomigrate.host.IommuDomain;
 import io.vfiomigrate.host.Task;
 import java.util.ArrayList;
@@ -90,8 +91,8 @@ public final class IoPagetable {
    * areas take the list's page references.
    *
    * @return the first IOVA
-   * @throws KernelException as {@link #mapUserPages}; on failure nothing changes and the list
-   *     keeps its references
+   * @throws KernelException as {@link #mapUserPages}; on failure no domain changed, the list
+   *     keeps its references, and closing it removes the areas that reserved IOVA
    */
   public long mapPages(PagesList list, long length, long dstIova, Prot prot, boolean allocIova) {
     long iova = allocAreaPages(list, length, dstIova, prot, allocIova);
@@ -246,9 +247,11 @@ public final class IoPagetable {
   /**
    * {@code iopt_table_enforce_dev_resv_regions}: reserves a device's regions, all or none.
    *
-   * @throws KernelException EADDRINUSE if one is mapped or allowed, ENOMEM (injected)
+   * @throws KernelException EINVAL (injected, as the kernel's fault point here), EADDRINUSE
+   *     if one is mapped or allowed, ENOMEM (injected)
    */
   public void enforceDevResvRegions(List<IovaRange> regions, Object owner) {
+    env.shouldFail(FaultPoint.ALLOC, Errno.EINVAL, "iopt_table_enforce_dev_resv_regions");
     try {
       for (IovaRange r : regions) {
         reserveIova(r.first(), r.last(), owner);

@@ -1,5 +1,6 @@
 package io.vfiomigrate.iommufd.iopt;
 
+import io.vfiomigrate.api.IovaRange;
 import io.vfiomigrate.api.Prot;
 import io.vfiomigrate.api.U64;
 import io.vfiomigrate.host.IommuDomain;
@@ -113,7 +114,7 @@ final class IoptArea {
 
   @Override
   public String toString() {
-    return new io.vfiomigrate.api.IovaRange(iova, lastIova) + " index [" + index + ", "
+    return new IovaRange(iova, lastIova) + " index [" + index + ", "
         + lastIndex + "] +" + pageOffset;
   }
 }

@@ -2,6 +2,8 @@ package io.vfiomigrate.iommufd.iopt;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vfiomigrate.api.Errno;
+import io.vfiomigrate.api.KernelException;
 import io.vfiomigrate.host.FaultInjector;
 import io.vfiomigrate.host.FaultPoint;
 import io.vfiomigrate.host.Host;
@@ -83,6 +85,20 @@ public final class IoptEnv {
   /** A name for the next {@link IoptPages}, for dumps only; the kernel has none. */
   int nextPagesId() {
     return nextPagesId++;
+  }
+
+  /**
+   * {@code iommufd_should_fail()} at a site whose caller returns {@code errno} rather than
+   * the fault point's own errno.
+   *
+   * @throws KernelException {@code errno} (injected)
+   */
+  void shouldFail(FaultPoint point, Errno errno, String site) {
+    try {
+      faults().check(point, site);
+    } catch (KernelException e) {
+      throw new KernelException(errno, e.detail());
+    }
   }
 
   /** A kzalloc of a small object: the fault point of every allocation the model makes. */

@@ -58,11 +58,7 @@ final class PagesRw {
 
   /** {@code iopt_pages_rw_page}: pins the one page for the copy and unpins it. */
   private static void rwPage(IoptEnv env, IoptPages pages, long index, boolean write) {
-    try {
-      env.faults().check(FaultPoint.PIN, "iopt_pages_rw_page");
-    } catch (KernelException e) {
-      throw new KernelException(Errno.EINVAL, e.detail());
-    }
+    env.shouldFail(FaultPoint.PIN, Errno.EINVAL, "iopt_pages_rw_page");
     PfnRun run = env.memory().pinUserPages(pages.sourceMm,
         pages.uptr + index * IoptEnv.PAGE_SIZE, 1, write);
     env.memory().unpinPages(run.pfn(), run.npages());

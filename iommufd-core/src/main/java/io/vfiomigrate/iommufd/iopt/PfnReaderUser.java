@@ -47,11 +47,7 @@ final class PfnReaderUser {
       capacity = Math.max(1, bytes / POINTER_SIZE);
     }
     long npages = Math.min(lastIndex - startIndex + 1, capacity);
-    try {
-      env.faults().check(FaultPoint.PIN, "pfn_reader_user_pin");
-    } catch (KernelException e) {
-      throw new KernelException(Errno.EFAULT, e.detail());
-    }
+    env.shouldFail(FaultPoint.PIN, Errno.EFAULT, "pfn_reader_user_pin");
     PfnRun run = env.memory().pinUserPages(pages.sourceMm,
         pages.uptr + startIndex * IoptEnv.PAGE_SIZE, npages, pages.writable);
     pages.addNpinned(run.npages());

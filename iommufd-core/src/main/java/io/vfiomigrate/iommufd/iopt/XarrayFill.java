@@ -208,12 +208,12 @@ final class XarrayFill {
     long half = npages / 2;
     store(xa, startIndex, out, from, half);
     try {
-      env.faults().check(FaultPoint.ALLOC, "pages_to_xarray");
+      env.shouldFail(FaultPoint.ALLOC, Errno.EINVAL, "pages_to_xarray");
     } catch (KernelException e) {
       if (half > 0) {
         xa.clear(startIndex, startIndex + half - 1);
       }
-      throw new KernelException(Errno.EINVAL, e.detail());
+      throw e;
     }
     store(xa, startIndex + half, out, from + half, npages - half);
   }
