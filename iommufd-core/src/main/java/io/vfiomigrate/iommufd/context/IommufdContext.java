@@ -309,8 +309,8 @@ public final class IommufdContext implements AutoCloseable {
   // ---- checking ----
 
   /**
-   * Checks spec F.4 and F.5 for every IOAS and every pages, and the users counts of the
-   * objects.
+   * Checks spec F.4 and F.5 for every IOAS and every pages, and the users counts of IOASes
+   * and HWPTs.
    *
    * @throws IllegalStateException naming the first broken invariant
    */
@@ -331,6 +331,7 @@ public final class IommufdContext implements AutoCloseable {
     for (IoptPages pages : pages()) {
       pages.checkInvariants();
     }
+    devices.checkInvariants();
   }
 
   /**

@@ -94,7 +94,10 @@ public final class AccessVfioDevice implements VfioDevice {
     if (length == 0) {
       throw KernelException.of(Errno.EINVAL, "vfio_dma_rw: zero length");
     }
-    int flags = (write ? AccessPages.RW_WRITE : 0) | (rwCaller == null ? AccessPages.RW_KTHREAD : 0);
+    int flags = write ? AccessPages.RW_WRITE : 0;
+    if (rwCaller == null) {
+      flags |= AccessPages.RW_KTHREAD;
+    }
     access.rw(iova, length, flags, rwCaller);
   }
 }

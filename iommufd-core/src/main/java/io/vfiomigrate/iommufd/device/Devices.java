@@ -10,6 +10,7 @@ import io.vfiomigrate.iommufd.context.IommufdContext;
 import io.vfiomigrate.iommufd.context.IommufdObject;
 import io.vfiomigrate.iommufd.context.ObjectKind;
 import io.vfiomigrate.iommufd.ioas.Ioas;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -320,6 +321,35 @@ public final class Devices {
         ctx.host().log().warn("iommufd_group_release", "group " + group.groupId + " in use");
       }
       groups.remove(group.groupId);
+    }
+  }
+
+  /**
+   * Checks the groups: a group has a HWPT exactly when a device of it is attached, every
+   * listed device is attached and bound, and each HWPT has one user per attached device.
+   *
+   * @throws IllegalStateException naming the first broken invariant
+   */
+  public void checkInvariants() {
+    Map<HwptPaging, Integer> attached = new IdentityHashMap<>();
+    for (IommufdGroup group : groups.values()) {
+      if ((group.hwpt == null) != group.devices.isEmpty()) {
+        throw new IllegalStateException("group " + group.groupId + " hwpt " + group.hwpt
+            + " with devices " + group.devices);
+      }
+      for (IommufdDevice idev : group.devices) {
+        if (!idev.attached || idev.group != group) {
+          throw new IllegalStateException(idev + " listed in its group but not attached");
+        }
+        attached.merge(group.hwpt, 1, Integer::sum);
+      }
+    }
+    for (HwptPaging hwpt : ctx.objects().all(HwptPaging.class)) {
+      int expected = 1 + attached.getOrDefault(hwpt, 0);
+      if (hwpt.users() != expected) {
+        throw new IllegalStateException(hwpt + " has " + hwpt.users() + " users, expected "
+            + expected);
+      }
     }
   }
 

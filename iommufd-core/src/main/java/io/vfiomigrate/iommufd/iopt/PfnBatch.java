@@ -66,7 +66,8 @@ final class PfnBatch {
       return;
     }
     if (end == 0 || npfns[end - 1] < keepPfns) {
-      throw new IllegalStateException("batch carry of " + keepPfns + " PFNs exceeds the last entry");
+      throw new IllegalStateException(
+          "batch carry of " + keepPfns + " PFNs exceeds the last entry");
     }
     totalPfns = keepPfns;
     pfns[0] = pfns[end - 1] + (npfns[end - 1] - keepPfns);

@@ -33,7 +33,8 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
  * check every invariant (spec F.4 to F.6) after each operation.
  *
  * <p>Memory of pid {@link #PID}: {@link #BUFFER} (16 anonymous pages, the selftest's
- * {@code buffer}), {@link #HUGE} (4 MiB of 2 MiB hugetlb), {@link #BIG} (2 MiB anonymous, the buffer of {@code iommufd_fail_nth.c}).
+ * {@code buffer}), {@link #HUGE} (4 MiB of 2 MiB hugetlb), {@link #BIG} (2 MiB anonymous,
+ * the buffer of {@code iommufd_fail_nth.c}).
  * Groups 1 to 9 sit behind the mock IOMMU (so their devices share one automatic domain per
  * IOAS); groups 11 to 19 behind a second, incompatible mock IOMMU.
  */
@@ -177,7 +178,8 @@ public final class IommufdFixture {
   private MockDomain attachNew(int group, int ptId) {
     int deviceId = op(() -> ctx.deviceBind(group));
     try {
-      MockDomain domain = new MockDomain(group, deviceId, op(() -> ctx.deviceAttach(deviceId, ptId)));
+      int hwptId = op(() -> ctx.deviceAttach(deviceId, ptId));
+      MockDomain domain = new MockDomain(group, deviceId, hwptId);
       boundGroups.add(group);
       return domain;
     } catch (RuntimeException e) {
