@@ -294,10 +294,6 @@ public final class IommufdContext implements AutoCloseable {
     return ioasCommands;
   }
 
-  public Devices devices() {
-    return devices;
-  }
-
   public AccountMode accountMode() {
     return accountMode;
   }

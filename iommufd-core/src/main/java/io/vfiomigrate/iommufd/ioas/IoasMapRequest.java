@@ -22,9 +22,4 @@ public record IoasMapRequest(int ioasId, int flags, long userVa, long length, lo
   public static IoasMapRequest anywhere(int ioasId, long userVa, long length) {
     return new IoasMapRequest(ioasId, WRITEABLE | READABLE, userVa, length, 0);
   }
-
-  /** The same request with other flags. */
-  public IoasMapRequest withFlags(int newFlags) {
-    return new IoasMapRequest(ioasId, newFlags, userVa, length, iova);
-  }
 }

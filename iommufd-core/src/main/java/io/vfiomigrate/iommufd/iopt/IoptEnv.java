@@ -32,10 +32,6 @@ public final class IoptEnv {
     this.host = requireNonNull(host, "host is null");
   }
 
-  public Host host() {
-    return host;
-  }
-
   public FaultInjector faults() {
     return host.faults();
   }

@@ -37,15 +37,6 @@ public final class PagesList implements AutoCloseable {
     elements.add(new Element(pages, startByte, length));
   }
 
-  /** Bytes the slices cover. */
-  public long length() {
-    long total = 0;
-    for (Element e : elements) {
-      total += e.length;
-    }
-    return total;
-  }
-
   /** {@code iopt_free_pages_list}. Never fails. */
   @Override
   public void close() {

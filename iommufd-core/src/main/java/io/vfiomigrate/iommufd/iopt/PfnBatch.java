@@ -196,8 +196,4 @@ final class PfnBatch {
   long totalPfns() {
     return totalPfns;
   }
-
-  int arraySize() {
-    return arraySize;
-  }
 }

@@ -153,10 +153,6 @@ final class PinnedPfns {
     return size;
   }
 
-  int chunkCount() {
-    return chunks.size();
-  }
-
   /** Entries as {@code [first,last]->pfn} runs in index order. */
   String dump() {
     StringBuilder out = new StringBuilder();
