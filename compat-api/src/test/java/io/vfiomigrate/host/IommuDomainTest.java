@@ -31,6 +31,17 @@ class IommuDomainTest {
   }
 
   @Test
+  void mappedBytesFromReachesTheEndOfTheMapCall() {
+    IommuDomain d = host().allocDomain(IommuSpec.defaults());
+    d.map(0x100000, 0x5000000, 4 * P, Prot.READ_WRITE);
+    d.mapPageByPage(0x200000, 0x7000000, 2 * P, Prot.READ, P);
+    assertThat(d.mappedBytesFrom(0x100000)).isEqualTo(4 * P);
+    assertThat(d.mappedBytesFrom(0x102800)).isEqualTo(0x1800);
+    assertThat(d.mappedBytesFrom(0x200000)).isEqualTo(2 * P);
+    assertThat(d.mappedBytesFrom(0x104000)).isZero();
+  }
+
+  @Test
   void unmapOfAHoleReturnsZeroAndSupersetsAreFine() {
     IommuDomain d = host().allocDomain(IommuSpec.defaults());
     assertThat(d.unmap(0, 1L << 40)).isZero();
