@@ -37,6 +37,62 @@ final class PinCounts {
    * @throws IllegalStateException, changing nothing, if a page would drop below zero pins
    */
   Delta add(long first, long last, long delta) {
+    Map.Entry<Long, Segment> floor = segments.floorEntry(last);
+    Segment around = floor == null ? null : floor.getValue();
+    if (around == null || around.last() < first) {
+      return addToHole(first, last, delta);
+    }
+    if (around.first() <= first && around.last() >= last) {
+      return addInsideSegment(around, first, last, delta);
+    }
+    return addGeneral(first, last, delta);
+  }
+
+  /** The common case of pinning pages nobody pins yet: one insert, merged with equal neighbours. */
+  private Delta addToHole(long first, long last, long delta) {
+    if (delta < 0) {
+      throw new IllegalStateException("unpin of page " + first + " that has no pins");
+    }
+    long newFirst = first;
+    long newLast = last;
+    Map.Entry<Long, Segment> left = segments.lowerEntry(first);
+    if (left != null && left.getValue().last() + 1 == first && left.getValue().count() == delta) {
+      newFirst = left.getKey();
+    }
+    Segment right = segments.get(last + 1);
+    if (right != null && right.count() == delta) {
+      segments.remove(right.first());
+      newLast = right.last();
+    }
+    segments.put(newFirst, new Segment(newFirst, newLast, delta));
+    long npages = last - first + 1;
+    return new Delta(npages, delta * npages);
+  }
+
+  /** {@code [first, last]} lies inside one segment: split it into at most three pieces. */
+  private Delta addInsideSegment(Segment s, long first, long last, long delta) {
+    long count = s.count() + delta;
+    if (count < 0) {
+      throw new IllegalStateException(
+          "unpin of page " + first + " that has fewer than " + -delta + " pins");
+    }
+    long npages = last - first + 1;
+    segments.remove(s.first());
+    if (s.first() < first) {
+      segments.put(s.first(), new Segment(s.first(), first - 1, s.count()));
+    }
+    if (count > 0) {
+      segments.put(first, new Segment(first, last, count));
+    }
+    if (last < s.last()) {
+      segments.put(last + 1, new Segment(last + 1, s.last(), s.count()));
+    }
+    merge(first);
+    merge(last + 1);
+    return new Delta(count == 0 ? -npages : 0, delta * npages);
+  }
+
+  private Delta addGeneral(long first, long last, long delta) {
     if (delta < 0) {
       requireAtLeast(first, last, -delta);
     }

@@ -1,0 +1,98 @@
+package io.vfiomigrate.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class PinCountsTest {
+  private static final int PAGES = 200;
+
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void matchesAPerPageArrayUnderRandomPinsAndUnpins(long seed) {
+    Random random = new Random(seed);
+    PinCounts counts = new PinCounts();
+    long[] oracle = new long[PAGES];
+    long pinnedPages = 0;
+    long pinRefs = 0;
+    long reportedPinnedPages = 0;
+    for (int step = 0; step < 3000; step++) {
+      int first = random.nextInt(PAGES);
+      int last = Math.min(PAGES - 1, first + random.nextInt(random.nextBoolean() ? 3 : 40));
+      long delta = random.nextInt(3) == 0 ? -1 : 1 + random.nextInt(2);
+      boolean allowed = true;
+      for (int i = first; i <= last; i++) {
+        allowed &= oracle[i] + delta >= 0;
+      }
+      String before = counts.dump();
+      if (!allowed) {
+        assertThatThrownBy(() -> counts.add(first, last, delta))
+            .isInstanceOf(IllegalStateException.class);
+        assertThat(counts.dump()).isEqualTo(before);
+        continue;
+      }
+      PinCounts.Delta change = counts.add(first, last, delta);
+      reportedPinnedPages += change.pinnedPages();
+      for (int i = first; i <= last; i++) {
+        if (oracle[i] == 0 && delta > 0) {
+          pinnedPages++;
+        }
+        oracle[i] += delta;
+        if (oracle[i] == 0) {
+          pinnedPages--;
+        }
+      }
+      pinRefs += delta * (last - first + 1);
+      assertThat(change.pinRefs()).isEqualTo(delta * (last - first + 1));
+      assertThat(counts.dump()).isEqualTo(segments(oracle));
+      assertThat(sumPinned(counts)).isEqualTo(pinnedPages);
+      assertThat(reportedPinnedPages).isEqualTo(pinnedPages);
+    }
+    assertThat(pinRefs).isEqualTo(java.util.Arrays.stream(oracle).sum());
+  }
+
+  @Test
+  void singlePagePinsNextToEachOtherMerge() {
+    PinCounts counts = new PinCounts();
+    counts.add(5, 5, 1);
+    counts.add(7, 7, 1);
+    counts.add(6, 6, 1);
+    assertThat(counts.dump()).isEqualTo("[5,7]x1");
+    counts.add(6, 6, -1);
+    assertThat(counts.dump()).isEqualTo("[5,5]x1 [7,7]x1");
+    counts.add(6, 6, 2);
+    counts.add(6, 6, -1);
+    assertThat(counts.dump()).isEqualTo("[5,7]x1");
+  }
+
+  private static long sumPinned(PinCounts counts) {
+    long total = 0;
+    for (long i = 0; i < PAGES; i++) {
+      total += counts.count(i) > 0 ? 1 : 0;
+    }
+    return total;
+  }
+
+  /** The dump a maximal-segment encoding of {@code oracle} must produce. */
+  private static String segments(long[] oracle) {
+    StringBuilder out = new StringBuilder();
+    int i = 0;
+    while (i < oracle.length) {
+      if (oracle[i] == 0) {
+        i++;
+        continue;
+      }
+      int j = i;
+      while (j + 1 < oracle.length && oracle[j + 1] == oracle[i]) {
+        j++;
+      }
+      out.append('[').append(i).append(',').append(j).append("]x").append(oracle[i]).append(' ');
+      i = j + 1;
+    }
+    return out.toString().trim();
+  }
+}
