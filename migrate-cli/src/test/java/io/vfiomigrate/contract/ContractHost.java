@@ -25,6 +25,8 @@ final class ContractHost {
   static final int PID = 100;
   /** RLIMIT_MEMLOCK 1000 pages (spec C8). */
   static final int PID_L1000 = 102;
+  /** RLIMIT_MEMLOCK 2 pages (spec C3's over-limit pin). */
+  static final int PID_L2 = 101;
   /** CAP_IPC_LOCK with RLIMIT_MEMLOCK 0 (spec C9). */
   static final int PID_IPC_LOCK = 103;
   /** Two processes of one user, 1024 pages each (spec C7, scaled). */
@@ -53,11 +55,12 @@ final class ContractHost {
   static HostConfig config(int dmaEntryLimit) {
     HostConfig.Builder b = HostConfig.builder().iommu(VTD).dmaEntryLimit(dmaEntryLimit)
         .task(TaskSpec.of(PID, 1000, 4096 * P))
+        .task(TaskSpec.of(PID_L2, 1001, 2 * P))
         .task(TaskSpec.of(PID_L1000, 1002, 1000 * P))
         .task(TaskSpec.of(PID_IPC_LOCK, 1003, 0).withCapIpcLock(true))
         .task(TaskSpec.of(PID_A, 1004, 1024 * P))
         .task(TaskSpec.of(PID_B, 1004, 1024 * P));
-    for (int pid : new int[] {PID, PID_L1000, PID_IPC_LOCK, PID_A, PID_B}) {
+    for (int pid : new int[] {PID, PID_L2, PID_L1000, PID_IPC_LOCK, PID_A, PID_B}) {
       b.region(RegionSpec.of(pid, RAM, RAM_SIZE, Backing.ANON));
     }
     return b.region(RegionSpec.of(PID, BAR, MB, Backing.MMIO))
