@@ -3,7 +3,6 @@ package io.vfiomigrate.contract;
 import io.vfiomigrate.api.DmaMapRequest;
 import io.vfiomigrate.api.DmaUnmapRequest;
 import io.vfiomigrate.api.Errno;
-import io.vfiomigrate.api.GroupKind;
 import io.vfiomigrate.api.IommuType;
 import io.vfiomigrate.api.KernelException;
 import io.vfiomigrate.api.Prot;
@@ -44,15 +43,16 @@ final class OracleReplay {
   /** pin_probe refuses pins of more pages than this with EINVAL itself. */
   private static final long PIN_PROBE_MAX_PAGES = 1L << 20;
 
-  /** An emulated group the harness holds: its container, device and pin_probe driver. */
+  /**
+   * A group the harness holds (attached successfully): its container and, for an emulated
+   * group, its device and pin_probe driver (null for an IOMMU group).
+   */
   private record Held(int container, VfioDevice device, TrackingMdevDriver driver) {}
 
   private final Host host;
   private final VfioBackend backend;
   private final Map<Integer, Type1Container> containers = new HashMap<>();
-  /** Groups the harness holds (attached successfully), by id; null value for IOMMU groups. */
   private final Map<Integer, Held> groups = new TreeMap<>();
-  private final Map<Integer, Integer> groupContainer = new HashMap<>();
 
   private OracleReplay(TraceHeader header, ContractBackend kind) {
     host = new Host(config(header));
@@ -132,7 +132,7 @@ final class OracleReplay {
         var unpin = event.getUnpinPages();
         Held owner = groups.get(unpin.getGroup());
         // pin_probe releases only a record matching an earlier pin exactly; always "OK".
-        if (owner != null && owner.driver().pins().contains(
+        if (owner != null && owner.driver() != null && owner.driver().pins().contains(
             new TrackingMdevDriver.Pin(unpin.getIova(), unpin.getNpage()))) {
           owner.driver().unpin(owner.device(), unpin.getIova(), unpin.getNpage());
         }
@@ -143,10 +143,9 @@ final class OracleReplay {
         return 0;
       case CONTAINERCLOSE:
         int id = event.getContainerClose().getContainer();
-        for (int group : new ArrayList<>(groupContainer.keySet())) {
-          if (groupContainer.get(group) == id) {
-            closeDevice(group);
-            groupContainer.remove(group);
+        for (int group : new ArrayList<>(groups.keySet())) {
+          if (groups.get(group).container() == id) {
+            closeDevice(groups.remove(group));
           }
         }
         containers.remove(id).close();
@@ -167,32 +166,30 @@ final class OracleReplay {
       groups.put(attach.getGroup(), new Held(attach.getContainer(), device, driver));
     } else {
       c.attachIommuGroup(task, attach.getGroup());
-      groups.put(attach.getGroup(), null);
+      groups.put(attach.getGroup(), new Held(attach.getContainer(), null, null));
     }
-    groupContainer.put(attach.getGroup(), attach.getContainer());
   }
 
   /** The harness closes the device first (pin_probe's close_device unpins), then unsets. */
   private void detach(int group, Task task) {
-    Integer container = groupContainer.get(group);
-    if (container == null) {
+    Held held = groups.remove(group);
+    if (held == null) {
       throw KernelException.of(Errno.EINVAL, "harness: group %d is not held", group);
     }
-    closeDevice(group);
-    groupContainer.remove(group);
-    containers.get(container).detachGroup(task, group);
+    closeDevice(held);
+    containers.get(held.container()).detachGroup(task, group);
   }
 
-  private void closeDevice(int group) {
-    Held held = groups.remove(group);
-    if (held != null) {
+  /** pin_probe's close_device: the driver releases every pin it holds. */
+  private static void closeDevice(Held held) {
+    if (held.driver() != null) {
       held.driver().pins().forEach(p -> held.driver().unpin(held.device(), p.iova(), p.npage()));
     }
   }
 
   private Held held(int group) {
     Held held = groups.get(group);
-    if (held == null) {
+    if (held == null || held.device() == null) {
       throw KernelException.of(Errno.EINVAL, "harness: emulated group %d is not held", group);
     }
     return held;

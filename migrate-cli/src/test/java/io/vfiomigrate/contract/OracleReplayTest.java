@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +57,7 @@ class OracleReplayTest {
     List<String> mismatches = new ArrayList<>();
     int i = 0;
     for (JsonElement e : golden.getAsJsonObject(trace)
-        .getAsJsonArray(backend.name().toLowerCase(java.util.Locale.ROOT))) {
+        .getAsJsonArray(backend.name().toLowerCase(Locale.ROOT))) {
       JsonObject kernel = e.getAsJsonObject();
       OracleReplay.Step model = steps.get(i);
       StringBuilder want = new StringBuilder(kernel.get("errno").getAsString())
