@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * <p>After an injected failure the operation must have thrown and the state (as described by
  * {@code state}, which should include the backend dump, the host's accounting and pin
  * counts) must equal the state before it. If the operation absorbed the failure and
- * succeeded, the state must equal that of a clean run. Invariants must hold either way.
+ * succeeded, the state must equal that of a clean run. Invariants must hold either way. An
+ * optional {@link #teardown} then runs on every fixture, e.g. to close it and check that no pin
+ * is left.
  *
  * @param <F> the fixture: whatever the operation needs, built fresh for every n
  */
@@ -30,6 +32,7 @@ public final class FailNthSweep<F> {
   private final Function<F, String> state;
   private final Consumer<F> invariants;
   private FaultPoint only;
+  private Consumer<F> teardown = fixture -> { };
 
   public FailNthSweep(
       Supplier<F> setUp, Function<F, Host> host, Function<F, String> state, Consumer<F> invariants) {
@@ -45,6 +48,12 @@ public final class FailNthSweep<F> {
     return this;
   }
 
+  /** Runs {@code action} on every fixture once its outcome was checked, the clean run's too. */
+  public FailNthSweep<F> teardown(Consumer<F> action) {
+    this.teardown = action;
+    return this;
+  }
+
   /**
    * Runs the sweep.
    *
@@ -55,6 +64,7 @@ public final class FailNthSweep<F> {
     operation.accept(clean);
     invariants.accept(clean);
     String cleanAfter = state.apply(clean);
+    teardown.accept(clean);
     for (int n = 1; n <= MAX_POINTS; n++) {
       F fixture = setUp.get();
       String before = state.apply(fixture);
@@ -74,6 +84,7 @@ public final class FailNthSweep<F> {
         }
         assertThat(state.apply(fixture)).as("n=%d: state after an uninjected run", n)
             .isEqualTo(cleanAfter);
+        teardown.accept(fixture);
         return n - 1;
       }
       String site = h.faults().firedSite().orElseThrow();
@@ -87,6 +98,7 @@ public final class FailNthSweep<F> {
             .as("n=%d: state after the failure injected at %s was absorbed", n, site)
             .isEqualTo(cleanAfter);
       }
+      teardown.accept(fixture);
     }
     throw new AssertionError("more than " + MAX_POINTS + " fault points");
   }

@@ -53,6 +53,12 @@ public final class IommufdContext implements AutoCloseable {
   private AccountMode accountMode;
   private Ioas vfioIoas;
   private boolean noIommuMode;
+  /**
+   * IOASes that {@link #close} destroyed but could not empty (a driver kept pins): their
+   * pages stay pinned and charged forever, as the kernel's leak does, and stay counted here
+   * so that the host still balances against its contexts.
+   */
+  private final List<Ioas> leaked = new ArrayList<>();
 
   private IommufdContext(Host host, AccountMode accountMode) {
     this.host = requireNonNull(host, "host is null");
@@ -254,7 +260,8 @@ public final class IommufdContext implements AutoCloseable {
   /**
    * Closing the fd once the process is gone: drivers unbind their devices and destroy their
    * accesses, then {@code iommufd_fops_release} destroys the objects leaf first. Never fails;
-   * pins a buggy driver never returned stay pinned, with kernel warnings.
+   * pins a buggy driver never returned stay pinned, with kernel warnings, and their IOAS is
+   * kept as {@link #hasLeaks leaked}.
    */
   @Override
   public void close() {
@@ -265,15 +272,26 @@ public final class IommufdContext implements AutoCloseable {
       access.destroy();
     }
     vfioIoas = null;
+    List<Ioas> ioases = objects.all(Ioas.class);
     while (!objects.isEmpty()) {
       if (objects.releaseLeaves() == 0) {
         host.log().warn("iommufd_fops_release", "objects left:" + objects.dump());
         break;
       }
     }
+    for (Ioas ioas : ioases) {
+      if (!ioas.iopt().isEmpty()) {
+        leaked.add(ioas);
+      }
+    }
     if (devices.hasGroups()) {
       host.log().warn("iommufd_fops_release", "groups left");
     }
+  }
+
+  /** Whether {@link #close} left pages pinned that nothing can release any more. */
+  public boolean hasLeaks() {
+    return !leaked.isEmpty();
   }
 
   // ---- internals shared by the ioas and device packages ----
@@ -334,7 +352,8 @@ public final class IommufdContext implements AutoCloseable {
    * Checks spec F.6 over every context acting on {@code host}: each user's
    * {@code locked_vm} is the sum of {@code last_npinned} over USER pages of that user, each
    * mm's {@code locked_vm} over MM pages of that mm, and each mm's {@code pinned_vm} over all
-   * pages of that mm.
+   * pages of that mm. Also F.7 and "pinned exactly once" (B.4): the host's pin references are
+   * the sum of {@code npinned} over all pages, so nothing else may pin on that host.
    *
    * @throws IllegalStateException naming the first mismatch
    */
@@ -342,8 +361,10 @@ public final class IommufdContext implements AutoCloseable {
     Map<UserStruct, Long> userLocked = new IdentityHashMap<>();
     Map<Mm, Long> mmLocked = new IdentityHashMap<>();
     Map<Mm, Long> mmPinned = new IdentityHashMap<>();
+    long pinRefs = 0;
     for (IommufdContext ctx : contexts) {
       for (IoptPages pages : ctx.pages()) {
+        pinRefs += pages.npinned();
         Mm mm = pages.sourceTask().mm();
         mmPinned.merge(mm, pages.lastNpinned(), Long::sum);
         if (pages.accountMode() == AccountMode.USER) {
@@ -367,12 +388,19 @@ public final class IommufdContext implements AutoCloseable {
             + task.user().lockedVm() + ", pages say " + user);
       }
     }
+    if (host.memory().pinRefs() != pinRefs) {
+      throw new IllegalStateException("the host holds " + host.memory().pinRefs()
+          + " pin references, pages say " + pinRefs);
+    }
   }
 
-  /** Every distinct pages reachable from this context's IOASes, by id. */
+  /** Every distinct pages reachable from this context's IOASes, leaked ones included, by id. */
   private List<IoptPages> pages() {
     Set<IoptPages> set = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Ioas ioas : objects.all(Ioas.class)) {
+      ioas.iopt().collectPages(set);
+    }
+    for (Ioas ioas : leaked) {
       ioas.iopt().collectPages(set);
     }
     List<IoptPages> list = new ArrayList<>(set);
@@ -393,6 +421,9 @@ public final class IommufdContext implements AutoCloseable {
         .append("\nobjects").append(objects.dump());
     for (Ioas ioas : objects.all(Ioas.class)) {
       out.append("\nioas ").append(ioas.id()).append(' ').append(ioas.iopt().dump());
+    }
+    for (Ioas ioas : leaked) {
+      out.append("\nleaked ioas ").append(ioas.iopt().dump());
     }
     for (IoptPages pages : pages()) {
       out.append("\n").append(pages.describe());

@@ -123,6 +123,9 @@ class IommufdSelftestTest {
     f.ctx.close();
     assertThat(f.host.memory().pinnedPages()).isEqualTo(2);
     assertThat(f.task.user().lockedVm()).isEqualTo(2);
+    assertThat(f.ctx.hasLeaks()).isTrue();
+    assertThat(f.ctx.dumpState()).contains("leaked ioas");
+    f.check();
     assertThat(f.host.log().warnings()).extracting(KernelWarning::function).containsExactly(
         "iopt_unmap_iova_range", "iommufd_ioas_destroy", "iopt_destroy_table");
   }

@@ -35,7 +35,7 @@ class AccessTest {
 
   private AccessVfioDevice mdev(TrackingMdevDriver driver) {
     AccessVfioDevice device = f.op(() -> AccessVfioDevice.bind(f.ctx, 7, driver, null));
-    f.run(() -> device.access().attach(ioas));
+    f.run(() -> device.attachIoas(ioas));
     return device;
   }
 
@@ -251,5 +251,40 @@ class AccessTest {
     driver.pin(mdev(driver), MOCK_APERTURE_START, 3, Prot.READ);
     f.teardown();
     assertThat(driver.pins()).isEmpty();
+  }
+
+  @Test
+  void unbindMakesTheDriverDropItsPinsAndClosesTheDevice() {
+    f.mapFixed(ioas, BUFFER, BUFFER_SIZE, 0);
+    TrackingMdevDriver driver = new TrackingMdevDriver(UnmapPolicy.UNPIN, P);
+    AccessVfioDevice device = mdev(driver);
+    driver.pin(device, 0, 3, Prot.READ);
+    driver.pin(device, 8 * P, 1, Prot.WRITE);
+    f.run(device::unbind);
+    assertThat(driver.callbacks()).as("one callback over the whole space").isEqualTo(1);
+    assertThat(driver.pins()).isEmpty();
+    assertThat(f.host.memory().pinnedPages()).isZero();
+    assertThat(device.isOpen()).isFalse();
+    f.failsUnchanged(Errno.EINVAL, () -> device.pinPages(0, 1, Prot.READ));
+    f.failsUnchanged(Errno.EINVAL, () -> device.dmaRw(0, 1, false));
+    f.failsUnchanged(Errno.EINVAL, () -> device.attachIoas(ioas));
+    f.run(() -> device.unpinPages(0, 1));
+    f.run(device::unbind);
+    assertThat(f.host.log().warnings()).extracting(KernelWarning::function).containsExactly(
+        "vfio_pin_pages", "vfio_dma_rw", "vfio_iommufd_emulated_attach_ioas", "vfio_unpin_pages");
+  }
+
+  @Test
+  void attachingAnAttachedDeviceMovesItsAccess() {
+    f.mapFixed(ioas, BUFFER, BUFFER_SIZE, 0);
+    TrackingMdevDriver driver = new TrackingMdevDriver(UnmapPolicy.UNPIN, P);
+    AccessVfioDevice device = mdev(driver);
+    driver.pin(device, 0, 2, Prot.READ);
+    int other = f.ioasAlloc();
+    f.run(() -> device.attachIoas(other));
+    assertThat(device.access().ioas().id()).isEqualTo(other);
+    assertThat(driver.pins()).isEmpty();
+    f.fails(Errno.ENOENT, () -> device.pinPages(0, 1, Prot.READ));
+    f.run(device::unbind);
   }
 }
