@@ -2,19 +2,16 @@ package io.vfiomigrate.cli.diff;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vfiomigrate.cli.replay.Snapshots;
 import io.vfiomigrate.cli.shadow.ContainerShadows;
 import io.vfiomigrate.cli.shadow.Semantics;
 import io.vfiomigrate.proto.AccountingSnapshot;
 import io.vfiomigrate.proto.Divergence;
 import io.vfiomigrate.proto.StepResult;
-import io.vfiomigrate.proto.Task;
-import io.vfiomigrate.proto.TaskAccounting;
 import io.vfiomigrate.proto.TraceHeader;
 import io.vfiomigrate.proto.Type1Event;
-import io.vfiomigrate.proto.UserAccounting;
 import io.vfiomigrate.trace.IndexedEvent;
 import io.vfiomigrate.trace.TraceHeaders;
-import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -58,7 +55,7 @@ public final class DiffEngine {
     long pageSize = TraceHeaders.pageSize(header);
     this.leftShadow = new ContainerShadows(Semantics.TYPE1, pageSize);
     this.rightShadow = new ContainerShadows(comparison.rightSemantics(), pageSize);
-    AccountingSnapshot zero = zeroSnapshot(header);
+    AccountingSnapshot zero = Snapshots.zero(header);
     this.leftBefore = zero;
     this.rightBefore = zero;
     this.charges = new ChargeTracker(AccountingComparer.components(zero));
@@ -119,19 +116,5 @@ public final class DiffEngine {
             .setExplanation(explanation.text())
             .build(),
         current);
-  }
-
-  /** Every task and uid of the header with zero counters: the state before the first event. */
-  public static AccountingSnapshot zeroSnapshot(TraceHeader header) {
-    AccountingSnapshot.Builder zero = AccountingSnapshot.newBuilder();
-    TreeSet<Integer> pids = new TreeSet<>();
-    TreeSet<Integer> uids = new TreeSet<>();
-    for (Task task : header.getTasksList()) {
-      pids.add(task.getPid());
-      uids.add(task.getUid());
-    }
-    pids.forEach(pid -> zero.addTasks(TaskAccounting.newBuilder().setPid(pid)));
-    uids.forEach(uid -> zero.addUsers(UserAccounting.newBuilder().setUid(uid)));
-    return zero.build();
   }
 }

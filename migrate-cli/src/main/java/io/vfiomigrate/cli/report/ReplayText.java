@@ -3,11 +3,11 @@ package io.vfiomigrate.cli.report;
 import static io.vfiomigrate.cli.HumanFormat.sizeWithPages;
 import static io.vfiomigrate.cli.HumanFormat.u32;
 
+import io.vfiomigrate.cli.replay.Snapshots;
 import io.vfiomigrate.proto.AccountingSnapshot;
 import io.vfiomigrate.proto.StepResult;
 import io.vfiomigrate.proto.TaskAccounting;
 import io.vfiomigrate.proto.TraceHeader;
-import io.vfiomigrate.proto.Type1Event;
 import io.vfiomigrate.proto.UserAccounting;
 import io.vfiomigrate.trace.TraceHeaders;
 import java.io.PrintStream;
@@ -37,7 +37,7 @@ public final class ReplayText {
   public ReplayText(PrintStream out, TraceHeader header, String title) {
     this.out = out;
     this.pageSize = TraceHeaders.pageSize(header);
-    AccountingSnapshot zero = io.vfiomigrate.cli.diff.DiffEngine.zeroSnapshot(header);
+    AccountingSnapshot zero = Snapshots.zero(header);
     for (TaskAccounting task : zero.getTasksList()) {
       headers.add("pid " + u32(task.getPid()) + " VmLck/VmPin");
     }
@@ -60,7 +60,8 @@ public final class ReplayText {
     out.println(line.append("event"));
   }
 
-  public void step(StepResult step, Type1Event event) {
+  /** One row: {@code event} describes what the step did (see {@link EventText}). */
+  public void step(StepResult step, String event) {
     StringBuilder line = new StringBuilder(160);
     cell(line, Integer.toUnsignedString(step.getIndex()), STEP, true);
     cell(line, step.getErrno(), ERRNO, false);
@@ -80,7 +81,7 @@ public final class ReplayText {
     cell(line, accounting.getPinnedPages() + "/" + accounting.getPinRefs(), widths[column], false);
     peak(counter++, accounting.getPinnedPages(), step);
     peak(counter, accounting.getPinRefs(), step);
-    out.println(line.append(EventText.describe(event, pageSize)));
+    out.println(line.append(event));
     last = accounting;
   }
 

@@ -98,7 +98,7 @@ final class OracleResults {
   }
 
   private static AccountingSnapshot accounting(TraceHeader header, JsonArray tasks) {
-    AccountingSnapshot.Builder builder = DiffEngine.zeroSnapshot(header).toBuilder().clearTasks();
+    AccountingSnapshot.Builder builder = io.vfiomigrate.cli.replay.Snapshots.zero(header).toBuilder().clearTasks();
     List<TaskAccounting> sorted = new ArrayList<>();
     for (JsonElement element : tasks) {
       JsonObject task = element.getAsJsonObject();
