@@ -71,6 +71,7 @@ public final class ConvertCommand implements Subcommand {
   @Override
   public int run(CommandLine line, CliIo io) {
     Path input = Arguments.oneFile(line, name());
+    Progress progress = Progress.of(line, terminal, io, name());
     if (!line.hasOption(OUTPUT)) {
       throw new UsageException("convert: missing -o OUT (see 'vfio-migrate convert --help')");
     }
@@ -86,7 +87,7 @@ public final class ConvertCommand implements Subcommand {
     long ops;
     try (TraceReader trace = TraceReader.open(input);
         ProgramWriter program = ProgramWriter.create(output, List.of(input));
-        Progress progress = Progress.of(line, terminal, io, name())) {
+        progress) {
       TraceConverter converter = new TraceConverter(trace.header(), accounting);
       program.writeHeader(trace.header());
       while (trace.hasNext()) {

@@ -105,6 +105,7 @@ public final class DiffCommand implements Subcommand {
   @Override
   public int run(CommandLine line, CliIo io) {
     Path input = Arguments.oneFile(line, name());
+    Progress progress = Progress.of(line, terminal, io, name());
     Comparison comparison = comparison(line);
     int shown = shown(line);
     Path html = line.hasOption(HTML) ? Path.of(line.getOptionValue(HTML)) : null;
@@ -118,7 +119,7 @@ public final class DiffCommand implements Subcommand {
           input.toString(), null, null, "is an iommufd program; diff needs a type1 trace");
     }
     try (TraceReader trace = TraceReader.open(input);
-        Progress progress = Progress.of(line, terminal, io, name())) {
+        progress) {
       TraceHeader header = trace.header();
       long pageSize = TraceHeaders.pageSize(header);
       HostConfig config = HostConfigs.fromHeader(header, input.toString());

@@ -80,6 +80,7 @@ public final class ReplayCommand implements Subcommand {
   @Override
   public int run(CommandLine line, CliIo io) {
     Path input = Arguments.oneFile(line, name());
+    Progress progress = Progress.of(line, terminal, io, name());
     if (!line.hasOption(BACKEND)) {
       throw new UsageException("replay: missing --backend type1|compat|iommufd (see 'vfio-migrate replay --help')");
     }
@@ -94,7 +95,7 @@ public final class ReplayCommand implements Subcommand {
       throw new UsageException("replay: " + input + " is an iommufd program, which replays on --backend iommufd only");
     }
     Optional<KernelBug> bug;
-    try (Progress progress = Progress.of(line, terminal, io, name())) {
+    try (progress) {
       bug =
           kind == FileKind.TYPE1_TRACE
               ? replayTrace(input, backend, accounting, line.hasOption(JSON), io, progress)

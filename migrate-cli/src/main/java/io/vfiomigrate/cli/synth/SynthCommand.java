@@ -105,6 +105,7 @@ public final class SynthCommand implements Subcommand {
   @Override
   public int run(CommandLine line, CliIo io) {
     Arguments.none(line, name());
+    Progress progress = Progress.of(line, terminal, io, name());
     if (!line.hasOption(SCENARIO)) {
       throw new UsageException("synth: missing --scenario NAME (see 'vfio-migrate synth --help')");
     }
@@ -127,7 +128,7 @@ public final class SynthCommand implements Subcommand {
     Path output = Path.of(line.getOptionValue(OUTPUT));
     long events = 0;
     try (TraceWriter trace = TraceWriter.create(output, List.of());
-        Progress progress = Progress.of(line, terminal, io, name())) {
+        progress) {
       trace.writeHeader(scenario.header(params));
       long[] written = {0};
       scenario.events(params, event -> {
