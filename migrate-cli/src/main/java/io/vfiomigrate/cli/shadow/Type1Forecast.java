@@ -39,7 +39,8 @@ public final class Type1Forecast {
     GROUP_ATTACHED("the group is already attached"),
     V1_PIN("mdev pins need a TYPE1V2 container"),
     TOO_MANY_PAGES("more than 512 pages in one call"),
-    NOT_MAPPED("not entirely mapped");
+    NOT_MAPPED("not entirely mapped"),
+    PERMISSION("the mapping does not allow this access");
 
     private final String text;
 
@@ -188,9 +189,7 @@ public final class Type1Forecast {
     if (Ranges.wraps(pin.getIova(), length)) {
       return fail("EINVAL", Reason.WRAPS, "pinPages.iova");
     }
-    return container.covers(pin.getIova(), pin.getIova() + length - 1)
-        ? SUCCESS
-        : fail("EINVAL", Reason.NOT_MAPPED, "pinPages.iova");
+    return access(container, pin.getIova(), length, pin.getRead(), pin.getWrite(), "pinPages");
   }
 
   private static Forecast dmaRw(ContainerShadows state, DmaRw rw) {
@@ -204,9 +203,30 @@ public final class Type1Forecast {
     if (Ranges.wraps(rw.getIova(), rw.getLength())) {
       return fail("EINVAL", Reason.WRAPS, "dmaRw.iova");
     }
-    return container.covers(rw.getIova(), rw.getIova() + rw.getLength() - 1)
-        ? SUCCESS
-        : fail("EINVAL", Reason.NOT_MAPPED, "dmaRw.iova");
+    return access(container, rw.getIova(), rw.getLength(), !rw.getWrite(), rw.getWrite(), "dmaRw");
+  }
+
+  /**
+   * Walks the range in IOVA order as type1 does page by page: a page without a mapping fails
+   * EINVAL, a mapping without the requested permission EPERM, whichever comes first.
+   */
+  private static Forecast access(
+      ContainerState container, long iova, long length, boolean read, boolean write, String op) {
+    long last = iova + length - 1;
+    long next = iova;
+    for (Mapping mapping : container.intersecting(iova, last)) {
+      if (Long.compareUnsigned(mapping.iova(), next) > 0) {
+        break;
+      }
+      if (read && !mapping.read() || write && !mapping.write()) {
+        return fail("EPERM", Reason.PERMISSION, op + (write ? ".write" : ".read"));
+      }
+      if (Long.compareUnsigned(mapping.last(), last) >= 0) {
+        return SUCCESS;
+      }
+      next = mapping.last() + 1;
+    }
+    return fail("EINVAL", Reason.NOT_MAPPED, op + ".iova");
   }
 
   private static @Nullable Forecast containerReady(@Nullable ContainerState container, String op) {

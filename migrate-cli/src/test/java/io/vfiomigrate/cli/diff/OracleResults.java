@@ -38,7 +38,7 @@ import java.util.TreeMap;
  *       compares tasks only.
  * </ul>
  */
-final class OracleResults {
+public final class OracleResults {
   static final Path DIRECTORY = directory();
 
   private final Map<String, JsonObject> results = new TreeMap<>();
@@ -49,22 +49,22 @@ final class OracleResults {
     }
   }
 
-  static OracleResults load() throws IOException {
+  public static OracleResults load() throws IOException {
     try (Reader reader = Files.newBufferedReader(DIRECTORY.resolve("golden-6.12.json"), StandardCharsets.UTF_8)) {
       return new OracleResults(JsonParser.parseReader(reader).getAsJsonObject());
     }
   }
 
-  List<String> traces() {
+  public List<String> traces() {
     return List.copyOf(results.keySet());
   }
 
-  static Type1Trace trace(String name) {
+  public static Type1Trace trace(String name) {
     return MessageFiles.read(DIRECTORY.resolve(name + ".json"), Type1Trace.getDefaultInstance());
   }
 
   /** The steps {@code backend} (type1, compat or iommufd) reported for {@code trace}. */
-  List<StepResult> steps(String trace, String backend) {
+  public List<StepResult> steps(String trace, String backend) {
     Type1Trace type1Trace = trace(trace);
     JsonArray steps = results.get(trace).getAsJsonArray(backend);
     List<StepResult> result = new ArrayList<>();
