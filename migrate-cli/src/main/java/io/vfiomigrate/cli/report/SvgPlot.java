@@ -43,16 +43,26 @@ final class SvgPlot {
     int bottom = TOP + PLOT_HEIGHT;
     svg.append("<g stroke=\"#888\" stroke-width=\"1\" font-family=\"sans-serif\" font-size=\"11\">\n");
     svg.append(line(LEFT, TOP, LEFT, bottom)).append(line(LEFT, bottom, LEFT + plotWidth, bottom));
+    long previous = -1;
     for (int tick = 0; tick <= 4; tick++) {
       long value = peak * tick / 4;
+      if (value == previous) {
+        continue;
+      }
+      previous = value;
       double y = y(value, peak);
       svg.append(line(LEFT - 4, y, LEFT + plotWidth, y).replace("/>", " stroke-opacity=\"0.25\"/>"));
       svg.append(text(LEFT - 8, y + 4, "end", value + " p"));
       svg.append(text(LEFT - 8, y + 16, "end", bytes(value * pageSize)));
     }
     long steps = Math.max(1, series.steps());
+    long previousStep = -1;
     for (int tick = 0; tick <= 4; tick++) {
       long step = (steps - 1) * tick / 4;
+      if (step == previousStep) {
+        continue;
+      }
+      previousStep = step;
       double x = LEFT + (double) plotWidth * tick / 4;
       svg.append(text(x, bottom + 16, "middle", "step " + step));
     }
