@@ -1,7 +1,5 @@
 package io.vfiomigrate.cli;
 
-import com.google.inject.Guice;
-import com.google.inject.Stage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 public record CliRun(int code, String out, String err) {
   /** Runs {@code args} through the application as Main wires it. */
   public static CliRun of(String... args) {
-    return of(
-        Guice.createInjector(Stage.PRODUCTION, new CliModule()).getInstance(CliApp.class), args);
+    return of(io.vfiomigrate.cli.testing.ProductionApp.create(), args);
   }
 
   public static CliRun of(CliApp app, String... args) {

@@ -33,10 +33,6 @@ final class ContextObjects {
     return object;
   }
 
-  @Nullable GroupObject group(int group) {
-    return groups.get(group);
-  }
-
   @Nullable GroupObject detach(int group) {
     return groups.remove(group);
   }

@@ -64,7 +64,13 @@ public final class TraceConverter {
   private final long pageSize;
   private final ContainerShadows intended;
   private final Map<Integer, ContextObjects> contexts = new HashMap<>();
-  private final Map<Integer, Integer> groupContext = new HashMap<>();
+  /** The access of each attached emulated group, for the driver's pins, unpins and reads. */
+  private final Map<Integer, Access> accesses = new HashMap<>();
+
+  /** An emulated group's access: its context and id (both 0 when the group has none). */
+  private record Access(int ctx, int id) {
+    static final Access NONE = new Access(0, 0);
+  }
 
   public TraceConverter(TraceHeader header, Accounting accounting) {
     this.accounting = accounting;
@@ -107,34 +113,34 @@ public final class TraceConverter {
                           .setFixedIova(true)));
       case UNMAPDMA -> unmap(out, event.getUnmapDma());
       case PINPAGES -> {
-        int group = event.getPinPages().getGroup();
+        Access access = access(out, event.getPinPages().getGroup());
         out.op(
             IommufdOp.newBuilder()
                 .setAccessPin(
                     AccessPin.newBuilder()
-                        .setCtx(contextOf(group))
-                        .setAccess(accessOf(out, group))
+                        .setCtx(access.ctx())
+                        .setAccess(access.id())
                         .setIova(alignDown(event.getPinPages().getIova()))
                         .setLength(pinLength(event.getPinPages().getNpage()))
                         .setWrite(event.getPinPages().getWrite())));
       }
       case UNPINPAGES -> {
-        int group = event.getUnpinPages().getGroup();
+        Access access = access(out, event.getUnpinPages().getGroup());
         out.op(
             unpinOp(
-                contextOf(group),
-                accessOf(out, group),
+                access.ctx(),
+                access.id(),
                 event.getUnpinPages().getIova(),
                 event.getUnpinPages().getNpage()));
       }
       case DMARW -> {
-        int group = event.getDmaRw().getGroup();
+        Access access = access(out, event.getDmaRw().getGroup());
         out.op(
             IommufdOp.newBuilder()
                 .setAccessRw(
                     AccessRw.newBuilder()
-                        .setCtx(contextOf(group))
-                        .setAccess(accessOf(out, group))
+                        .setCtx(access.ctx())
+                        .setAccess(access.id())
                         .setIova(event.getDmaRw().getIova())
                         .setLength(event.getDmaRw().getLength())
                         .setWrite(event.getDmaRw().getWrite())));
@@ -174,8 +180,8 @@ public final class TraceConverter {
     int ctx = attach.getContainer();
     ContextObjects objects = contexts.computeIfAbsent(ctx, id -> new ContextObjects());
     GroupObject object = objects.attach(attach.getGroup(), attach.getKind());
-    groupContext.put(attach.getGroup(), ctx);
     if (attach.getKind() == GroupKind.EMULATED) {
+      accesses.put(attach.getGroup(), new Access(ctx, object.id()));
       out.op(
           IommufdOp.newBuilder()
               .setAccessCreate(
@@ -219,7 +225,7 @@ public final class TraceConverter {
           "group " + group + " is not attached to container " + ctx + ": nothing to detach");
       return;
     }
-    groupContext.remove(group);
+    accesses.remove(group);
     release(out, ctx, group, object);
   }
 
@@ -227,8 +233,7 @@ public final class TraceConverter {
   private void release(Emitter out, int ctx, int group, GroupObject object) {
     if (object.kind() == GroupKind.EMULATED) {
       ContainerState container = intended.containerOfGroup(group);
-      List<DriverPin> pins =
-          container == null ? List.of() : container.pins().getOrDefault(group, List.of());
+      List<DriverPin> pins = container == null ? List.of() : container.pins(group);
       for (DriverPin pin : pins) {
         out.op(unpinOp(ctx, object.id(), pin.iova(), pin.npage()));
       }
@@ -249,7 +254,7 @@ public final class TraceConverter {
     ContextObjects objects = contexts.remove(ctx);
     if (objects != null) {
       for (Map.Entry<Integer, GroupObject> entry : objects.groups().entrySet()) {
-        groupContext.remove(entry.getKey());
+        accesses.remove(entry.getKey());
         release(out, ctx, entry.getKey(), entry.getValue());
       }
     }
@@ -343,20 +348,15 @@ public final class TraceConverter {
     return objects == null ? 1 : objects.ioas();
   }
 
-  private int contextOf(int group) {
-    return groupContext.getOrDefault(group, 0);
-  }
-
-  private int accessOf(Emitter out, int group) {
-    Integer ctx = groupContext.get(group);
-    GroupObject object = ctx == null ? null : contexts.get(ctx).group(group);
-    if (object == null || object.kind() != GroupKind.EMULATED) {
+  private Access access(Emitter out, int group) {
+    Access access = accesses.get(group);
+    if (access == null) {
       out.warn(
           WarningCode.UNKNOWN_GROUP,
           "group " + group + " is not an attached emulated group: its access is unknown");
-      return 0;
+      return Access.NONE;
     }
-    return object.id();
+    return access;
   }
 
   /** vfio_pin_pages on iommufd: ALIGN_DOWN(iova, PAGE_SIZE), npage * PAGE_SIZE. */

@@ -14,7 +14,6 @@ import io.vfiomigrate.proto.MapDma;
 import io.vfiomigrate.proto.Task;
 import io.vfiomigrate.proto.TaskAccounting;
 import io.vfiomigrate.proto.UnmapDma;
-import io.vfiomigrate.proto.UnmapPolicy;
 import java.util.List;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -79,7 +78,9 @@ final class ResultRules {
     if (!isUnmap(c) || !(oneOf(c, "BUG") || oneOf(c, "EDEADLOCK"))) {
       return null;
     }
-    if (!holdsIgnoredPins(c.leftContainer()) && !holdsIgnoredPins(c.rightContainer())) {
+    ContainerState left = c.leftContainer();
+    ContainerState right = c.rightContainer();
+    if (!(left != null && left.ignoredPinsHeld() || right != null && right.ignoredPinsHeld())) {
       return null;
     }
     return direct(
@@ -481,18 +482,6 @@ final class ResultRules {
       long first = Long.compareUnsigned(mapping.iova(), range.first()) >= 0 ? mapping.iova() : range.first();
       long last = Long.compareUnsigned(mapping.last(), range.last()) <= 0 ? mapping.last() : range.last();
       if (facts.touchesMmio(mapping.pid(), mapping.vaddr() + (first - mapping.iova()), last - first + 1)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static boolean holdsIgnoredPins(@Nullable ContainerState container) {
-    if (container == null) {
-      return false;
-    }
-    for (var entry : container.pins().entrySet()) {
-      if (!entry.getValue().isEmpty() && container.policy(entry.getKey()) == UnmapPolicy.IGNORE) {
         return true;
       }
     }

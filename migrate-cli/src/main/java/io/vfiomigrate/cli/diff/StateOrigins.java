@@ -152,6 +152,6 @@ final class StateOrigins {
     }
     GroupKind leftKind = left.groups().get(group);
     return left.id() == right.id() && leftKind == right.groups().get(group)
-        && left.pins().getOrDefault(group, List.of()).equals(right.pins().getOrDefault(group, List.of()));
+        && left.pins(group).equals(right.pins(group));
   }
 }

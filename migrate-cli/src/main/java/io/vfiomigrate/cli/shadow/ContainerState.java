@@ -6,11 +6,10 @@ import io.vfiomigrate.proto.IommuType;
 import io.vfiomigrate.proto.UnmapPolicy;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -30,9 +29,12 @@ public final class ContainerState {
   private long releasedAt = -1;
   private final Map<Integer, GroupKind> groups = new LinkedHashMap<>();
   private final Map<Integer, UnmapPolicy> policies = new LinkedHashMap<>();
-  private final Map<Integer, List<DriverPin>> pins = new LinkedHashMap<>();
+  private final Map<Integer, DriverPins> pins = new LinkedHashMap<>();
   private final TreeMap<Long, Mapping> mappings = new TreeMap<>(Long::compareUnsigned);
   private long fingerprint;
+  private @Nullable List<Mapping> cached;
+  private long cachedFirst;
+  private long cachedLast;
 
   ContainerState(int id) {
     this.id = id;
@@ -68,9 +70,20 @@ public final class ContainerState {
     return policies.get(group);
   }
 
-  /** The pins each emulated group's driver holds, by group. */
-  public Map<Integer, List<DriverPin>> pins() {
-    return java.util.Collections.unmodifiableMap(pins);
+  /** The pins the driver of emulated group {@code group} holds, one entry per pin, oldest first. */
+  public List<DriverPin> pins(int group) {
+    DriverPins groupPins = pins.get(group);
+    return groupPins == null ? List.of() : groupPins.asList();
+  }
+
+  /** Whether an emulated group whose driver ignores dma_unmap callbacks holds pins. */
+  public boolean ignoredPinsHeld() {
+    for (Map.Entry<Integer, DriverPins> entry : pins.entrySet()) {
+      if (!entry.getValue().isEmpty() && policies.get(entry.getKey()) == UnmapPolicy.IGNORE) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Collection<Mapping> mappings() {
@@ -81,17 +94,28 @@ public final class ContainerState {
     return fingerprint;
   }
 
-  /** The mappings that intersect {@code [first, last]}, in IOVA order. */
+  /**
+   * The mappings that intersect {@code [first, last]}, in IOVA order. The converter, the forecast
+   * and the shadow ask the same question about one event in turn, so the last answer is kept until
+   * the mappings change.
+   */
   public List<Mapping> intersecting(long first, long last) {
-    List<Mapping> result = new ArrayList<>();
-    Map.Entry<Long, Mapping> before = mappings.lowerEntry(first);
-    if (before != null && Long.compareUnsigned(before.getValue().last(), first) >= 0) {
-      result.add(before.getValue());
+    if (cached != null && cachedFirst == first && cachedLast == last) {
+      return cached;
     }
-    for (Mapping mapping : mappings.subMap(first, true, last, true).values()) {
-      result.add(mapping);
+    List<Mapping> result = new ArrayList<>(2);
+    Map.Entry<Long, Mapping> entry = mappings.floorEntry(first);
+    if (entry == null || Long.compareUnsigned(entry.getValue().last(), first) < 0) {
+      entry = mappings.higherEntry(first);
     }
-    return result;
+    while (entry != null && Long.compareUnsigned(entry.getKey(), last) <= 0) {
+      result.add(entry.getValue());
+      entry = mappings.higherEntry(entry.getKey());
+    }
+    cached = Collections.unmodifiableList(result);
+    cachedFirst = first;
+    cachedLast = last;
+    return cached;
   }
 
   /** The mapping that contains {@code iova}, if any. */
@@ -124,8 +148,8 @@ public final class ContainerState {
    */
   public long distinctPinnedPages(long pageSize) {
     TreeMap<Long, Long> lastByFirst = new TreeMap<>(Long::compareUnsigned);
-    for (List<DriverPin> groupPins : pins.values()) {
-      for (DriverPin pin : groupPins) {
+    for (DriverPins groupPins : pins.values()) {
+      for (DriverPin pin : groupPins.counts().keySet()) {
         long first = pin.iova() - Long.remainderUnsigned(pin.iova(), pageSize);
         long last = first + Integer.toUnsignedLong(pin.npage()) * pageSize - 1;
         lastByFirst.merge(first, last, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
@@ -159,7 +183,7 @@ public final class ContainerState {
     fingerprint += hash(1, group, kind.getNumber());
     if (kind == GroupKind.EMULATED) {
       policies.put(group, policy);
-      pins.put(group, new ArrayList<>());
+      pins.put(group, new DriverPins());
     }
   }
 
@@ -171,9 +195,9 @@ public final class ContainerState {
     }
     fingerprint -= hash(1, group, kind.getNumber());
     policies.remove(group);
-    List<DriverPin> released = pins.remove(group);
+    DriverPins released = pins.remove(group);
     if (released != null) {
-      released.forEach(pin -> fingerprint -= pinHash(group, pin));
+      released.asList().forEach(pin -> fingerprint -= pinHash(group, pin));
     }
   }
 
@@ -187,6 +211,7 @@ public final class ContainerState {
   }
 
   void add(Mapping mapping) {
+    cached = null;
     Mapping previous = mappings.put(mapping.iova(), mapping);
     if (previous != null) {
       fingerprint -= mappingHash(previous);
@@ -195,6 +220,7 @@ public final class ContainerState {
   }
 
   void remove(Mapping mapping) {
+    cached = null;
     if (mappings.remove(mapping.iova()) != null) {
       fingerprint -= mappingHash(mapping);
     }
@@ -212,7 +238,7 @@ public final class ContainerState {
   }
 
   void addPin(int group, DriverPin pin) {
-    List<DriverPin> groupPins = pins.get(group);
+    DriverPins groupPins = pins.get(group);
     if (groupPins != null) {
       groupPins.add(pin);
       fingerprint += pinHash(group, pin);
@@ -221,7 +247,7 @@ public final class ContainerState {
 
   /** Forgets one pin equal to {@code pin}, as a driver releasing exactly what it pinned. */
   void removePin(int group, DriverPin pin) {
-    List<DriverPin> groupPins = pins.get(group);
+    DriverPins groupPins = pins.get(group);
     if (groupPins != null && groupPins.remove(pin)) {
       fingerprint -= pinHash(group, pin);
     }
@@ -232,22 +258,14 @@ public final class ContainerState {
    * [first, last]}; drivers with the IGNORE policy keep theirs.
    */
   void notifyUnmap(long first, long last, long pageSize) {
-    for (Map.Entry<Integer, List<DriverPin>> entry : pins.entrySet()) {
-      if (policies.get(entry.getKey()) == UnmapPolicy.IGNORE) {
+    for (Map.Entry<Integer, DriverPins> entry : pins.entrySet()) {
+      if (policies.get(entry.getKey()) == UnmapPolicy.IGNORE || entry.getValue().isEmpty()) {
         continue;
       }
-      for (Iterator<DriverPin> it = entry.getValue().iterator(); it.hasNext(); ) {
-        DriverPin pin = it.next();
-        if (pin.intersects(first, last, pageSize)) {
-          it.remove();
-          fingerprint -= pinHash(entry.getKey(), pin);
-        }
+      for (DriverPin pin : entry.getValue().removeIntersecting(first, last, pageSize)) {
+        fingerprint -= pinHash(entry.getKey(), pin);
       }
     }
-  }
-
-  NavigableMap<Long, Mapping> mappingMap() {
-    return mappings;
   }
 
   private static long mappingHash(Mapping m) {

@@ -26,7 +26,7 @@ final class ContainerShadowsTest {
     assertThat(shapes(type1)).containsExactly("100000+100000", "400000+100000");
     apply(type1, unmap(0, 0x180000), "OK", 0x100000);
     assertThat(shapes(type1)).containsExactly("400000+100000");
-    assertThat(type1.container(1).pins().get(40)).isEmpty();
+    assertThat(type1.container(1).pins(40)).isEmpty();
   }
 
   @Test
@@ -39,7 +39,7 @@ final class ContainerShadowsTest {
     assertThat(compat.container(1).mappings())
         .first()
         .satisfies(m -> assertThat(m.vaddr()).isEqualTo(0x7f0000000000L + 0x100000));
-    assertThat(compat.container(1).pins().get(40)).containsExactly(new DriverPin(0x100000, 4), new DriverPin(0x101000, 4));
+    assertThat(compat.container(1).pins(40)).containsExactly(new DriverPin(0x100000, 4), new DriverPin(0x101000, 4));
   }
 
   @Test
