@@ -16,6 +16,7 @@ import io.vfiomigrate.trace.IndexedEvent;
 import io.vfiomigrate.trace.TraceHeaders;
 import io.vfiomigrate.cli.shadow.ContainerShadows;
 import io.vfiomigrate.cli.shadow.Outcomes;
+import io.vfiomigrate.cli.shadow.Ranges;
 import io.vfiomigrate.cli.shadow.Semantics;
 import io.vfiomigrate.cli.shadow.Type1Forecast;
 import io.vfiomigrate.cli.shadow.Type1Forecast.Forecast;
@@ -148,7 +149,7 @@ final class TraceLint {
       } else if (Long.remainderUnsigned(region.getSize(), pageSize) != 0) {
         findings.add("header", field + ".size", u64(region.getSize()) + " is not page aligned");
       }
-      if (wraps(region.getVaddr(), region.getSize())) {
+      if (Ranges.wraps(region.getVaddr(), region.getSize())) {
         findings.add("header", field + ".size", "vaddr + size exceeds 2^64");
       }
     }
@@ -163,7 +164,7 @@ final class TraceLint {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < regions.size(); i++) {
       if (regions.get(i).getSize() != 0
-          && !wraps(regions.get(i).getVaddr(), regions.get(i).getSize())) {
+          && !Ranges.wraps(regions.get(i).getVaddr(), regions.get(i).getSize())) {
         order.add(i);
       }
     }
@@ -228,10 +229,10 @@ final class TraceLint {
       findings.add(where, "mapDma.size", "zero size");
       return;
     }
-    if (wraps(map.getIova(), map.getSize())) {
+    if (Ranges.wraps(map.getIova(), map.getSize())) {
       findings.add(where, "mapDma.iova", "iova + size exceeds 2^64");
     }
-    if (wraps(map.getVaddr(), map.getSize())) {
+    if (Ranges.wraps(map.getVaddr(), map.getSize())) {
       findings.add(where, "mapDma.vaddr", "vaddr + size exceeds 2^64");
     } else if (!backed(event.getPid(), map.getVaddr(), map.getSize())) {
       findings.add(
@@ -251,7 +252,7 @@ final class TraceLint {
     }
     if (unmap.getSize() == 0) {
       findings.add(where, "unmapDma.size", "zero size");
-    } else if (wraps(unmap.getIova(), unmap.getSize())) {
+    } else if (Ranges.wraps(unmap.getIova(), unmap.getSize())) {
       findings.add(where, "unmapDma.iova", "iova + size exceeds 2^64");
     }
   }
@@ -260,7 +261,7 @@ final class TraceLint {
     requireEmulated(where, op, group);
     if (npage == 0) {
       findings.add(where, op + ".npage", "zero npage");
-    } else if (wraps(iova, Integer.toUnsignedLong(npage) * pageSize)) {
+    } else if (Ranges.wraps(iova, Integer.toUnsignedLong(npage) * pageSize)) {
       findings.add(where, op + ".iova", "iova + npage pages exceeds 2^64");
     }
   }
@@ -269,7 +270,7 @@ final class TraceLint {
     requireEmulated(where, "dmaRw", rw.getGroup());
     if (rw.getLength() == 0) {
       findings.add(where, "dmaRw.length", "zero length");
-    } else if (wraps(rw.getIova(), rw.getLength())) {
+    } else if (Ranges.wraps(rw.getIova(), rw.getLength())) {
       findings.add(where, "dmaRw.iova", "iova + length exceeds 2^64");
     }
   }
@@ -313,13 +314,5 @@ final class TraceLint {
       }
       next = regionLast + 1;
     }
-  }
-
-  /**
-   * Whether the last byte of {@code [start, start + length)} lies beyond 2^64 - 1: a range may end
-   * exactly at the top of the address space, as the kernel's inclusive-last checks allow.
-   */
-  private static boolean wraps(long start, long length) {
-    return length != 0 && Long.compareUnsigned(length - 1, -1L - start) > 0;
   }
 }

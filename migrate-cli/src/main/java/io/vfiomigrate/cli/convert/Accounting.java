@@ -19,8 +19,4 @@ public enum Accounting {
           option + ": expected user or mm, got \"" + value + "\"", e);
     }
   }
-
-  public String optionValue() {
-    return name().toLowerCase(Locale.ROOT);
-  }
 }

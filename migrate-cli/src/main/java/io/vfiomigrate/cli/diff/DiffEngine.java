@@ -63,10 +63,6 @@ public final class DiffEngine {
     this.accounting = new AccountingComparer(facts, comparison, charges, zero, this::emitCounter);
   }
 
-  public Comparison comparison() {
-    return comparison;
-  }
-
   /** Compares step {@code indexed.index()}: {@code left} is type1's result, {@code right} the other. */
   public void accept(IndexedEvent indexed, StepResult left, StepResult right) {
     long step = indexed.index();

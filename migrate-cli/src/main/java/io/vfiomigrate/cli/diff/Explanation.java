@@ -2,6 +2,7 @@ package io.vfiomigrate.cli.diff;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vfiomigrate.api.IovaRange;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,8 +18,9 @@ record Explanation(@Nullable Rule rule, String text, @Nullable Origin origin) {
     requireNonNull(text, "text is null");
   }
 
-  static Explanation direct(Rule rule, long step, String text) {
-    return new Explanation(rule, text, new Origin(step, rule, null));
+  /** Rule {@code rule} explains step {@code step}, which acted on {@code range} (if any). */
+  static Explanation direct(Rule rule, long step, @Nullable IovaRange range, String text) {
+    return new Explanation(rule, text, new Origin(step, rule, range));
   }
 
   static Explanation unexplained(long step, String text) {

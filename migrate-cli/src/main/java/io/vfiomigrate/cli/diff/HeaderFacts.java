@@ -51,11 +51,6 @@ final class HeaderFacts {
     return tasks.get(pid);
   }
 
-  boolean capIpcLock(int pid) {
-    Task task = tasks.get(pid);
-    return task != null && task.getCapIpcLock();
-  }
-
   /** RLIMIT_MEMLOCK of {@code pid} in pages; unlimited is U64_MAX. */
   long memlockPages(int pid) {
     Task task = tasks.get(pid);

@@ -523,6 +523,6 @@ final class ResultRules {
   }
 
   private static Explanation direct(StepContext c, Rule rule, String text) {
-    return new Explanation(rule, text, new Origin(c.step, rule, c.range()));
+    return Explanation.direct(rule, c.step, c.range(), text);
   }
 }

@@ -83,10 +83,6 @@ public final class DiffSummary {
     return firstUnexplained;
   }
 
-  public long divergentSteps() {
-    return divergentSteps;
-  }
-
   public List<Kept> kept() {
     return Collections.unmodifiableList(kept);
   }

@@ -33,10 +33,6 @@ public final class ContainerShadows {
     this.pageSize = pageSize;
   }
 
-  public Semantics semantics() {
-    return semantics;
-  }
-
   public long pageSize() {
     return pageSize;
   }

@@ -119,7 +119,7 @@ public final class ContainerState {
   }
 
   /** The mapping that contains {@code iova}, if any. */
-  public @Nullable Mapping mappingAt(long iova) {
+  @Nullable Mapping mappingAt(long iova) {
     Map.Entry<Long, Mapping> entry = mappings.floorEntry(iova);
     if (entry == null || Long.compareUnsigned(entry.getValue().last(), iova) < 0) {
       return null;

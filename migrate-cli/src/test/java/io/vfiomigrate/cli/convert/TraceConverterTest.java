@@ -31,7 +31,7 @@ final class TraceConverterTest {
                 PASSTHROUGH,
                 MDEV,
                 V2,
-                map(0x100000, 0x200000),
+                Traces.map(0x100000, 0x200000),
                 "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1049600\", \"npage\": 2, \"read\": true, \"write\": true}}",
                 "{\"pid\": 100, \"unpinPages\": {\"group\": 40, \"iova\": \"1049600\", \"npage\": 2}}",
                 "{\"pid\": 100, \"dmaRw\": {\"group\": 40, \"iova\": \"1049600\", \"length\": \"8\", \"write\": true}}",
@@ -78,7 +78,7 @@ final class TraceConverterTest {
                 OPEN,
                 MDEV,
                 V2,
-                map(0x100000, 0x100000),
+                Traces.map(0x100000, 0x100000),
                 "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1048576\", \"npage\": 1, \"read\": true}}",
                 "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1052672\", \"npage\": 3, \"read\": true}}",
                 "{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 40}}"));
@@ -98,12 +98,12 @@ final class TraceConverterTest {
             OPEN,
             PASSTHROUGH,
             V1,
-            map(0x100000, 0x100000),
-            map(0x400000, 0x100000),
-            unmap(0x180000, 0x80000),
-            unmap(0, 0x180000),
-            unmap(0x400000, 0x1000),
-            unmap(0x800000, 0x1000));
+            Traces.map(0x100000, 0x100000),
+            Traces.map(0x400000, 0x100000),
+            Traces.unmap(0x180000, 0x80000),
+            Traces.unmap(0, 0x180000),
+            Traces.unmap(0x400000, 0x1000),
+            Traces.unmap(0x800000, 0x1000));
 
     assertThat(ops(conversions))
         .contains(
@@ -122,7 +122,7 @@ final class TraceConverterTest {
 
   @Test
   void aV2UnmapOfWholeMappingsNeedsNoWarning() {
-    Conversion[] conversions = convert(Accounting.USER, OPEN, PASSTHROUGH, V2, map(0x100000, 0x100000), unmap(0, 0x400000));
+    Conversion[] conversions = convert(Accounting.USER, OPEN, PASSTHROUGH, V2, Traces.map(0x100000, 0x100000), Traces.unmap(0, 0x400000));
 
     assertThat(warnings(conversions)).isEmpty();
     assertThat(ops(conversions)).last().isEqualTo("4 ioasUnmap {ctx: 1 ioas: 1 length: 4194304}");
@@ -151,9 +151,9 @@ final class TraceConverterTest {
             Accounting.USER,
             OPEN,
             PASSTHROUGH,
-            map(0x100000, 0x100000),
+            Traces.map(0x100000, 0x100000),
             V2,
-            unmap(0x100000, 0x100000));
+            Traces.unmap(0x100000, 0x100000));
 
     assertThat(warnings(conversions))
         .containsExactly(
@@ -175,15 +175,6 @@ final class TraceConverterTest {
         .containsExactly(
             "1 UNKNOWN_GROUP group 7 is not an attached emulated group: its access is unknown",
             "2 UNKNOWN_GROUP group 7 is not attached to container 1: nothing to detach");
-  }
-
-  static String map(long iova, long size) {
-    return "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \"" + (0x7f0000000000L + iova)
-        + "\", \"iova\": \"" + iova + "\", \"size\": \"" + size + "\", \"read\": true, \"write\": true}}";
-  }
-
-  static String unmap(long iova, long size) {
-    return "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"iova\": \"" + iova + "\", \"size\": \"" + size + "\"}}";
   }
 
   private static Conversion[] convert(Accounting accounting, String... events) {

@@ -31,7 +31,7 @@ final class ContainerReplayTest {
   @Test
   void eachStepCarriesErrnoUnmappedAndEveryCounter() {
     List<StepResult> steps =
-        replay(OPEN, map(0, 8192), map(4096, 4096), map(65536, 3 * 4096), unmap(0, 8192));
+        replay(OPEN, Traces.map(0, 8192), Traces.map(4096, 4096), Traces.map(65536, 3 * 4096), Traces.unmap(0, 8192));
 
     assertThat(steps).extracting(StepResult::getErrno).containsExactly("OK", "OK", "EEXIST", "ENOMEM", "OK");
     assertThat(steps).extracting(StepResult::getOp)
@@ -48,7 +48,7 @@ final class ContainerReplayTest {
 
   @Test
   void aFailedUnmapReportsWhatTheKernelWritesBack() {
-    List<StepResult> steps = replay(OPEN, map(0, 4096), map(8192, 8192), unmap(0, 12288));
+    List<StepResult> steps = replay(OPEN, Traces.map(0, 4096), Traces.map(8192, 8192), Traces.unmap(0, 12288));
 
     assertThat(steps.get(3).getErrno()).isEqualTo("EINVAL");
     assertThat(steps.get(3).getUnmapped()).isEqualTo(4096);
@@ -56,7 +56,7 @@ final class ContainerReplayTest {
 
   @Test
   void unpinningDriversLetGoOnTheUnmapCallback() {
-    List<StepResult> steps = replay(OPEN, MDEV_UNPIN, map(0, 65536), PIN, unmap(0, 65536));
+    List<StepResult> steps = replay(OPEN, MDEV_UNPIN, Traces.map(0, 65536), PIN, Traces.unmap(0, 65536));
 
     assertThat(steps.get(4).getErrno()).isEqualTo("OK");
     assertThat(fake.log).containsSubsequence("pin 4096 2", "unpin 4096 2", "unmap 65536");
@@ -64,7 +64,7 @@ final class ContainerReplayTest {
 
   @Test
   void aKernelBugEndsTheReplayWithABugStep() {
-    Type1Trace trace = Traces.trace(OPEN, MDEV_IGNORE, map(0, 65536), PIN, unmap(0, 65536), map(0, 4096));
+    Type1Trace trace = Traces.trace(OPEN, MDEV_IGNORE, Traces.map(0, 65536), PIN, Traces.unmap(0, 65536), Traces.map(0, 4096));
     ContainerReplay replay = new ContainerReplay(fake, HostConfigs.fromHeader(trace.getHeader(), "t.json"), "t.json");
     List<StepResult> steps = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -82,7 +82,7 @@ final class ContainerReplayTest {
     replay(
         OPEN,
         MDEV_IGNORE,
-        map(0, 65536),
+        Traces.map(0, 65536),
         PIN,
         "{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 40}}",
         "{\"pid\": 100, \"containerClose\": {\"container\": 1}}");
@@ -123,12 +123,4 @@ final class ContainerReplayTest {
     return steps;
   }
 
-  private static String map(long iova, long size) {
-    return "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \"" + (0x7f0000000000L + iova)
-        + "\", \"iova\": \"" + iova + "\", \"size\": \"" + size + "\", \"read\": true, \"write\": true}}";
-  }
-
-  private static String unmap(long iova, long size) {
-    return "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"iova\": \"" + iova + "\", \"size\": \"" + size + "\"}}";
-  }
 }

@@ -13,8 +13,8 @@ final class ContainerShadowsTest {
           "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 12, \"kind\": \"IOMMU\"}}",
           "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\"}}",
           "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1\"}}",
-          map(0x100000, 0x100000),
-          map(0x400000, 0x100000),
+          Traces.map(0x100000, 0x100000),
+          Traces.map(0x400000, 0x100000),
           "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1048576\", \"npage\": 4}}",
           "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1052672\", \"npage\": 4}}");
 
@@ -22,9 +22,9 @@ final class ContainerShadowsTest {
   void type1V1RemovesWholeMappingsOrNothing() {
     ContainerShadows type1 = setUp(Semantics.TYPE1);
 
-    apply(type1, unmap(0x180000, 0x80000), "OK", 0);
+    apply(type1, Traces.unmap(0x180000, 0x80000), "OK", 0);
     assertThat(shapes(type1)).containsExactly("100000+100000", "400000+100000");
-    apply(type1, unmap(0, 0x180000), "OK", 0x100000);
+    apply(type1, Traces.unmap(0, 0x180000), "OK", 0x100000);
     assertThat(shapes(type1)).containsExactly("400000+100000");
     assertThat(type1.container(1).pins(40)).isEmpty();
   }
@@ -33,7 +33,7 @@ final class ContainerShadowsTest {
   void compatSplitsAndUnmapsExactlyTheRange() {
     ContainerShadows compat = setUp(Semantics.COMPAT);
 
-    apply(compat, unmap(0x180000, 0x80000), "OK", 0x80000);
+    apply(compat, Traces.unmap(0x180000, 0x80000), "OK", 0x80000);
 
     assertThat(shapes(compat)).containsExactly("100000+80000", "400000+100000");
     assertThat(compat.container(1).mappings())
@@ -47,7 +47,7 @@ final class ContainerShadowsTest {
     ContainerShadows iommufd = setUp(Semantics.IOMMUFD);
     apply(iommufd, "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}", "OK", 0);
 
-    apply(iommufd, unmap(0, 0x480000), "ENOENT", 0);
+    apply(iommufd, Traces.unmap(0, 0x480000), "ENOENT", 0);
 
     assertThat(shapes(iommufd)).containsExactly("400000+100000");
   }
@@ -96,12 +96,4 @@ final class ContainerShadowsTest {
         .toList();
   }
 
-  private static String map(long iova, long size) {
-    return "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \"" + (0x7f0000000000L + iova)
-        + "\", \"iova\": \"" + iova + "\", \"size\": \"" + size + "\", \"read\": true, \"write\": true}}";
-  }
-
-  private static String unmap(long iova, long size) {
-    return "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"iova\": \"" + iova + "\", \"size\": \"" + size + "\"}}";
-  }
 }
