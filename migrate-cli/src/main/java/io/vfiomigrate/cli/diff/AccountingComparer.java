@@ -30,6 +30,10 @@ final class AccountingComparer {
   private final ChargeTracker charges;
   private final int tasks;
   private final long[][] lastReported;
+  /** The field paths of the counters, by counter index: tasks, users, pinnedPages, pinRefs. */
+  private final String[] fields;
+  /** How explanations name each task's charged pages. */
+  private final String[] subjects;
   private final Emitter emitter;
 
   /** Where comparisons go: step, field, both values, explanation. */
@@ -44,6 +48,19 @@ final class AccountingComparer {
     this.charges = charges;
     this.tasks = zero.getTasksCount();
     this.lastReported = new long[2 * tasks + zero.getUsersCount() + 2][];
+    this.fields = new String[lastReported.length];
+    this.subjects = new String[tasks];
+    for (int i = 0; i < tasks; i++) {
+      String pid = Integer.toUnsignedString(zero.getTasks(i).getPid());
+      fields[2 * i] = "tasks[pid=" + pid + "].lockedVmPages";
+      fields[2 * i + 1] = "tasks[pid=" + pid + "].pinnedVmPages";
+      subjects[i] = "the pages charged to pid " + pid;
+    }
+    for (int u = 0; u < zero.getUsersCount(); u++) {
+      fields[2 * tasks + u] = "users[uid=" + Integer.toUnsignedString(zero.getUsers(u).getUid()) + "].lockedVmPages";
+    }
+    fields[fields.length - 2] = "pinnedPages";
+    fields[fields.length - 1] = "pinRefs";
     this.emitter = emitter;
   }
 
@@ -70,7 +87,6 @@ final class AccountingComparer {
         throw new IllegalArgumentException(
             "step " + context.step + ": the sides list different tasks (" + l.getPid() + ", " + r.getPid() + ")");
       }
-      String pid = Integer.toUnsignedString(l.getPid());
       taskCauses[i] =
           charges.observe(
               i,
@@ -79,16 +95,14 @@ final class AccountingComparer {
               stepCause,
               touched,
               bound,
-              "the pages charged to pid " + pid);
+              subjects[i]);
       report(
           2 * i,
-          "tasks[pid=" + pid + "].lockedVmPages",
           l.getLockedVmPages(),
           r.getLockedVmPages(),
           () -> lockedVm(l, r, taskCauses[index]));
       report(
           2 * i + 1,
-          "tasks[pid=" + pid + "].pinnedVmPages",
           l.getPinnedVmPages(),
           r.getPinnedVmPages(),
           () -> pinnedVm(l, r, taskCauses[index]));
@@ -100,7 +114,6 @@ final class AccountingComparer {
         int uid = l.getUid();
         report(
             2 * tasks + u,
-            "users[uid=" + Integer.toUnsignedString(uid) + "].lockedVmPages",
             l.getLockedVmPages(),
             r.getLockedVmPages(),
             () -> userLockedVm(context, uid, l, r, taskCauses));
@@ -117,7 +130,7 @@ final class AccountingComparer {
               touched,
               bound,
               "the distinct pinned pages");
-      report(pagesIndex, "pinnedPages", left.getPinnedPages(), right.getPinnedPages(), () -> pagesCause);
+      report(pagesIndex, left.getPinnedPages(), right.getPinnedPages(), () -> pagesCause);
       long extra = extraRefs(context.leftShadow);
       Explanation refsCause =
           charges.observe(
@@ -130,7 +143,6 @@ final class AccountingComparer {
               "the pin references (type1's domain+mdev double pins taken out)");
       report(
           pagesIndex + 1,
-          "pinRefs",
           left.getPinRefs(),
           right.getPinRefs(),
           () -> refsCause != null ? refsCause : doublePins(extra));
@@ -246,7 +258,7 @@ final class AccountingComparer {
     return total;
   }
 
-  private void report(int index, String field, long left, long right, Supplier<Explanation> why) {
+  private void report(int index, long left, long right, Supplier<Explanation> why) {
     long[] last = lastReported[index];
     if (left == right) {
       lastReported[index] = null;
@@ -256,7 +268,7 @@ final class AccountingComparer {
       return;
     }
     lastReported[index] = new long[] {left, right};
-    emitter.emit(field, left, right, why.get());
+    emitter.emit(fields[index], left, right, why.get());
   }
 
   private String uid(int pid) {
