@@ -26,7 +26,7 @@ final class ContainerReplayTest {
   private static final String PIN =
       "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"4096\", \"npage\": 2, \"read\": true}}";
 
-  private final FakeBackendFactory fake = new FakeBackendFactory("fake", false, 3 * 4096);
+  private final FakeBackendFactory fake = new FakeBackendFactory("fake", false, 3 * 4096, true);
 
   @Test
   void eachStepCarriesErrnoUnmappedAndEveryCounter() {

@@ -46,7 +46,7 @@ final class ReplayCommandTest {
     Type1Trace trace = MessageFiles.read(Path.of(VGPU), Type1Trace.getDefaultInstance());
     ContainerReplay engine =
         new ContainerReplay(
-            new io.vfiomigrate.cli.testing.FakeBackendFactory("type1", false, FakeBackends.FAILING_MAP),
+            new io.vfiomigrate.cli.testing.FakeBackendFactory("type1", false, FakeBackends.FAILING_MAP, false),
             HostConfigs.fromHeader(trace.getHeader(), VGPU),
             VGPU);
     ReplayResult.Builder expected = ReplayResult.newBuilder().setBackend("type1");

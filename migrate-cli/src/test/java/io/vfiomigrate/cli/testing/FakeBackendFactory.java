@@ -29,18 +29,31 @@ import java.util.TreeMap;
  * mapped page to the caller ({@code VmLck}, or {@code VmPin} when built with {@code pinnedVm}),
  * refuses overlapping maps (EEXIST) and maps of {@code failingSize} bytes (ENOMEM), notifies the
  * emulated devices of unmapped ranges with pins, and, like type1, gives up with a {@link KernelBug}
- * when a driver keeps its pins through ten notifications. It records every call in {@link #log}.
+ * when a driver keeps its pins through ten notifications. With {@code logging} it records every
+ * call in {@link #log}.
  */
 public final class FakeBackendFactory implements VfioBackendFactory {
   private final String name;
   private final boolean pinnedVm;
   private final long failingSize;
+  private final boolean logging;
   public final List<String> log = new ArrayList<>();
 
-  public FakeBackendFactory(String name, boolean pinnedVm, long failingSize) {
+  public FakeBackendFactory(String name, boolean pinnedVm, long failingSize, boolean logging) {
     this.name = name;
     this.pinnedVm = pinnedVm;
     this.failingSize = failingSize;
+    this.logging = logging;
+  }
+
+  private void log(Object... parts) {
+    if (logging) {
+      StringBuilder line = new StringBuilder();
+      for (Object part : parts) {
+        line.append(line.length() == 0 ? "" : " ").append(part);
+      }
+      log.add(line.toString());
+    }
   }
 
   @Override
@@ -63,7 +76,7 @@ public final class FakeBackendFactory implements VfioBackendFactory {
 
       @Override
       public Type1Container openContainer(Task current) {
-        log.add("open by " + current.pid());
+        log("open by", current.pid());
         return new FakeContainer(host);
       }
 
@@ -81,6 +94,7 @@ public final class FakeBackendFactory implements VfioBackendFactory {
     private final Host host;
     private final TreeMap<Long, long[]> mappings = new TreeMap<>();
     private final Map<Integer, FakeDevice> devices = new LinkedHashMap<>();
+    private final java.util.Set<Integer> iommuGroups = new java.util.HashSet<>();
 
     FakeContainer(Host host) {
       this.host = host;
@@ -93,7 +107,7 @@ public final class FakeBackendFactory implements VfioBackendFactory {
 
     @Override
     public void setIommu(Task current, IommuType type) {
-      log.add("setIommu " + type);
+      log("setIommu", type);
     }
 
     @Override
@@ -112,7 +126,7 @@ public final class FakeBackendFactory implements VfioBackendFactory {
       }
       mappings.put(request.iova(), new long[] {request.size(), current.pid()});
       charge(current, request.size() / host.pageSize());
-      log.add("map " + request.iova());
+      log("map", request.iova());
     }
 
     @Override
@@ -130,7 +144,7 @@ public final class FakeBackendFactory implements VfioBackendFactory {
         charge(host.task((int) entry.getValue()[1]), -size / host.pageSize());
         unmapped += size;
       }
-      log.add("unmap " + unmapped);
+      log("unmap", unmapped);
       return unmapped;
     }
 
@@ -155,28 +169,30 @@ public final class FakeBackendFactory implements VfioBackendFactory {
 
     @Override
     public void attachIommuGroup(Task current, int groupId) {
-      log.add("attach " + groupId);
+      iommuGroups.add(groupId);
+      log("attach", groupId);
     }
 
     @Override
     public VfioDevice attachEmulatedGroup(Task current, int groupId, MdevDriver driver) {
       FakeDevice device = new FakeDevice(groupId, driver);
       devices.put(groupId, device);
-      log.add("attach emulated " + groupId);
+      log("attach emulated", groupId);
       return device;
     }
 
     @Override
     public void detachGroup(Task current, int groupId) {
-      if (devices.remove(groupId) == null && !log.contains("attach " + groupId)) {
+      if (devices.remove(groupId) == null && !iommuGroups.contains(groupId)) {
         throw KernelException.of(Errno.EINVAL, "fake: group %d is not attached", groupId);
       }
-      log.add("detach " + groupId);
+      iommuGroups.remove(groupId);
+      log("detach", groupId);
     }
 
     @Override
     public void close() {
-      log.add("close");
+      log("close");
     }
   }
 
@@ -198,19 +214,19 @@ public final class FakeBackendFactory implements VfioBackendFactory {
     @Override
     public PinnedPages pinPages(long iova, int npage, Prot prot) {
       pins += npage;
-      log.add("pin " + iova + " " + npage);
+      log("pin", iova, npage);
       return new PinnedPages(List.of(new PinnedPages.PfnRange(1, npage)));
     }
 
     @Override
     public void unpinPages(long iova, int npage) {
       pins -= npage;
-      log.add("unpin " + iova + " " + npage);
+      log("unpin", iova, npage);
     }
 
     @Override
     public void dmaRw(long iova, long length, boolean write) {
-      log.add("rw " + iova);
+      log("rw", iova);
     }
   }
 }

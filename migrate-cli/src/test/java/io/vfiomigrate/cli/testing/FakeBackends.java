@@ -30,8 +30,8 @@ public final class FakeBackends {
               protected void configure() {
                 MapBinder<String, VfioBackendFactory> factories =
                     MapBinder.newMapBinder(binder(), String.class, VfioBackendFactory.class);
-                factories.addBinding("type1").toInstance(new FakeBackendFactory("type1", false, FAILING_MAP));
-                factories.addBinding("compat").toInstance(new FakeBackendFactory("compat", true, -1));
+                factories.addBinding("type1").toInstance(new FakeBackendFactory("type1", false, FAILING_MAP, false));
+                factories.addBinding("compat").toInstance(new FakeBackendFactory("compat", true, -1, false));
                 OptionalBinder.newOptionalBinder(binder(), ProgramReplayer.class)
                     .setBinding()
                     .toInstance(new FakeProgramReplayer());
