@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes a text file (the HTML report) the way the trace writers write theirs: into a hidden
@@ -30,21 +31,20 @@ public final class AtomicText {
       }
     }
     Path absolute = target.toAbsolutePath();
-    Path temporary;
+    // A name of our own rather than createTempFile, whose 0600 mode the report would keep.
+    Path temporary =
+        absolute.resolveSibling(
+            "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + ".tmp");
     try {
-      temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName() + ".", ".tmp");
-    } catch (IOException e) {
-      throw TraceFormatException.writeFailed(file, "cannot create: " + e.getMessage(), e);
-    }
-    try {
-      try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+      try (FileChannel channel =
+          FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         channel.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
         channel.force(true);
       }
       Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       deleteQuietly(temporary);
-      throw TraceFormatException.writeFailed(file, "write error: " + e.getMessage(), e);
+      throw TraceFormatException.writeFailed(file, "cannot write: " + e.getMessage(), e);
     }
   }
 
