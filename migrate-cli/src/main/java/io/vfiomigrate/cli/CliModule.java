@@ -20,8 +20,8 @@ import io.vfiomigrate.cli.synth.SynthCommand;
  *
  * <p>Backends plug in from the model modules: a {@code VfioBackendFactory} per name in the {@code
  * MapBinder<String, VfioBackendFactory>} ({@code type1}, {@code compat}) and the native iommufd
- * {@link ProgramReplayer} in its {@code OptionalBinder}. Both start empty here, so a build without a
- * model reports the backend as unavailable instead of failing to start.
+ * {@link ProgramReplayer} in its {@code OptionalBinder}. Both start empty here, so a build without
+ * a model reports the backend as unavailable instead of failing to start.
  */
 public final class CliModule extends AbstractModule {
   @Override

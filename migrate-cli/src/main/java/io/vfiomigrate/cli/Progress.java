@@ -1,6 +1,7 @@
 package io.vfiomigrate.cli;
 
 import java.io.PrintStream;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
@@ -48,7 +49,8 @@ public final class Progress implements AutoCloseable {
     if (line.hasOption(PROGRESS) && line.hasOption(NO_PROGRESS)) {
       throw new UsageException(label + ": --progress and --no-progress exclude each other");
     }
-    boolean enabled = line.hasOption(PROGRESS) || !line.hasOption(NO_PROGRESS) && terminal.interactive();
+    boolean enabled =
+        line.hasOption(PROGRESS) || !line.hasOption(NO_PROGRESS) && terminal.interactive();
     return new Progress(io.err(), label, enabled, System::nanoTime);
   }
 
@@ -81,11 +83,11 @@ public final class Progress implements AutoCloseable {
 
   private static String rate(double perSecond) {
     if (perSecond >= 1e6) {
-      return String.format(java.util.Locale.ROOT, "%.1fM", perSecond / 1e6);
+      return String.format(Locale.ROOT, "%.1fM", perSecond / 1e6);
     }
     if (perSecond >= 1e3) {
-      return String.format(java.util.Locale.ROOT, "%.0fk", perSecond / 1e3);
+      return String.format(Locale.ROOT, "%.0fk", perSecond / 1e3);
     }
-    return String.format(java.util.Locale.ROOT, "%.0f", perSecond);
+    return String.format(Locale.ROOT, "%.0f", perSecond);
   }
 }

@@ -4,6 +4,13 @@ import static io.vfiomigrate.cli.HumanFormat.hex;
 import static io.vfiomigrate.cli.HumanFormat.u32;
 import static io.vfiomigrate.cli.HumanFormat.u64;
 
+import io.vfiomigrate.cli.shadow.ContainerShadows;
+import io.vfiomigrate.cli.shadow.Outcomes;
+import io.vfiomigrate.cli.shadow.Ranges;
+import io.vfiomigrate.cli.shadow.Semantics;
+import io.vfiomigrate.cli.shadow.Type1Forecast;
+import io.vfiomigrate.cli.shadow.Type1Forecast.Forecast;
+import io.vfiomigrate.cli.shadow.Type1Forecast.Reason;
 import io.vfiomigrate.proto.DmaRw;
 import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.MapDma;
@@ -14,13 +21,6 @@ import io.vfiomigrate.proto.Type1Event;
 import io.vfiomigrate.proto.UnmapDma;
 import io.vfiomigrate.trace.IndexedEvent;
 import io.vfiomigrate.trace.TraceHeaders;
-import io.vfiomigrate.cli.shadow.ContainerShadows;
-import io.vfiomigrate.cli.shadow.Outcomes;
-import io.vfiomigrate.cli.shadow.Ranges;
-import io.vfiomigrate.cli.shadow.Semantics;
-import io.vfiomigrate.cli.shadow.Type1Forecast;
-import io.vfiomigrate.cli.shadow.Type1Forecast.Forecast;
-import io.vfiomigrate.cli.shadow.Type1Forecast.Reason;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,10 +37,10 @@ import java.util.TreeMap;
  * <p>Header: memory regions of unknown pids, empty, unaligned, wrapping past 2^64, or overlapping
  * another region of the same pid. Events: no op, a pid missing from the header, a container used
  * before containerOpen or after containerClose, pin/unpin/dmaRw on a group never attached as
- * EMULATED, zero sizes, ranges that wrap past 2^64, maps of user memory the pid does not have,
- * and everything else type1 would refuse given the containers' state so far ({@link
- * Type1Forecast}): overlapping maps, pins of IOVA that is not mapped, detaching a group that is not
- * attached, maps before VFIO_SET_IOMMU, unaligned sizes, and so on.
+ * EMULATED, zero sizes, ranges that wrap past 2^64, maps of user memory the pid does not have, and
+ * everything else type1 would refuse given the containers' state so far ({@link Type1Forecast}):
+ * overlapping maps, pins of IOVA that is not mapped, detaching a group that is not attached, maps
+ * before VFIO_SET_IOMMU, unaligned sizes, and so on.
  *
  * <p>An event whose {@code expect.errno} records a failure exercises an error path on purpose; it
  * gets only the pid check, and changes no state (a failed containerOpen opens nothing). Container

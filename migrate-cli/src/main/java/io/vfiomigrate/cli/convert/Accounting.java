@@ -15,8 +15,7 @@ public enum Accounting {
     try {
       return valueOf(value.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new UsageException(
-          option + ": expected user or mm, got \"" + value + "\"", e);
+      throw new UsageException(option + ": expected user or mm, got \"" + value + "\"", e);
     }
   }
 }

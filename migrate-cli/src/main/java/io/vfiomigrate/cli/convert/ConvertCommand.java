@@ -32,7 +32,12 @@ public final class ConvertCommand implements Subcommand {
   static final int WARNINGS_SHOWN = 20;
 
   private static final Option OUTPUT =
-      Option.builder("o").longOpt("output").hasArg().argName("OUT").desc("the program to write (.json or .pb)").get();
+      Option.builder("o")
+          .longOpt("output")
+          .hasArg()
+          .argName("OUT")
+          .desc("the program to write (.json or .pb)")
+          .get();
   private static final Option ACCOUNTING =
       Option.builder()
           .longOpt("accounting")
@@ -99,9 +104,16 @@ public final class ConvertCommand implements Subcommand {
           program.write(warning);
           counts.merge(warning.getCode(), 1L, Long::sum);
           if (program.warningsWritten() <= WARNINGS_SHOWN) {
-            io.err().println(
-                "vfio-migrate: " + input + ": event " + Integer.toUnsignedString(warning.getSourceEvent())
-                    + ": warning " + warning.getCode() + ": " + warning.getMessage());
+            io.err()
+                .println(
+                    "vfio-migrate: "
+                        + input
+                        + ": event "
+                        + Integer.toUnsignedString(warning.getSourceEvent())
+                        + ": warning "
+                        + warning.getCode()
+                        + ": "
+                        + warning.getMessage());
           }
         }
         progress.update(++events);
@@ -109,8 +121,9 @@ public final class ConvertCommand implements Subcommand {
       ops = program.opsWritten();
       program.commit();
     }
-    io.err().println(
-        "vfio-migrate: convert: " + events + " events -> " + ops + " ops" + warnings(counts));
+    io.err()
+        .println(
+            "vfio-migrate: convert: " + events + " events -> " + ops + " ops" + warnings(counts));
     return ExitCodes.OK;
   }
 
@@ -123,7 +136,8 @@ public final class ConvertCommand implements Subcommand {
     if (total == 0) {
       return ", no warnings";
     }
-    StringBuilder text = new StringBuilder(", " + total + (total == 1 ? " warning (" : " warnings ("));
+    StringBuilder text =
+        new StringBuilder(", " + total + (total == 1 ? " warning (" : " warnings ("));
     counts.forEach((code, count) -> text.append(code).append(' ').append(count).append(", "));
     text.setLength(text.length() - 2);
     return text.append(")").toString();

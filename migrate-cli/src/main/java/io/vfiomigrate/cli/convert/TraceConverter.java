@@ -29,11 +29,11 @@ import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.IoasAlloc;
 import io.vfiomigrate.proto.IoasMap;
 import io.vfiomigrate.proto.IoasUnmap;
+import io.vfiomigrate.proto.IommuOption;
+import io.vfiomigrate.proto.IommuType;
 import io.vfiomigrate.proto.IommufdClose;
 import io.vfiomigrate.proto.IommufdOp;
 import io.vfiomigrate.proto.IommufdOpen;
-import io.vfiomigrate.proto.IommuOption;
-import io.vfiomigrate.proto.IommuType;
 import io.vfiomigrate.proto.OptionId;
 import io.vfiomigrate.proto.OptionOp;
 import io.vfiomigrate.proto.TraceHeader;
@@ -47,10 +47,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a type1 trace into an iommufd program, one event at a time, as a VMM ported from the
- * type1 container to {@code /dev/iommu} would issue it: one iommufd context and IOAS per
- * container, a bound and attached device per IOMMU group, an access per emulated group. The full
- * mapping is in {@code docs/cli.md}.
+ * Turns a type1 trace into an iommufd program, one event at a time, as a VMM ported from the type1
+ * container to {@code /dev/iommu} would issue it: one iommufd context and IOAS per container, a
+ * bound and attached device per IOMMU group, an access per emulated group. The full mapping is in
+ * {@code docs/cli.md}.
  *
  * <p>To translate what native iommufd does differently (TYPE1 v1 unmaps, unmaps of nothing) the
  * converter tracks the mappings the trace means to create: every event is assumed to have the
@@ -64,6 +64,7 @@ public final class TraceConverter {
   private final long pageSize;
   private final ContainerShadows intended;
   private final Map<Integer, ContextObjects> contexts = new HashMap<>();
+
   /** The access of each attached emulated group, for the driver's pins, unpins and reads. */
   private final Map<Integer, Access> accesses = new HashMap<>();
 
@@ -159,7 +160,9 @@ public final class TraceConverter {
     out.op(
         IommufdOp.newBuilder()
             .setOpen(
-                IommufdOpen.newBuilder().setCtx(container).setAccounting(AccountMode.ACCOUNT_USER)));
+                IommufdOpen.newBuilder()
+                    .setCtx(container)
+                    .setAccounting(AccountMode.ACCOUNT_USER)));
     if (accounting == Accounting.MM) {
       // Must come before the context holds any object (iommufd_option_rlimit_mode: EBUSY).
       out.op(
@@ -229,7 +232,9 @@ public final class TraceConverter {
     release(out, ctx, group, object);
   }
 
-  /** What closing the device's file does: the mdev driver unpins all (close_device), then unbind. */
+  /**
+   * What closing the device's file does: the mdev driver unpins all (close_device), then unbind.
+   */
   private void release(Emitter out, int ctx, int group, GroupObject object) {
     if (object.kind() == GroupKind.EMULATED) {
       ContainerState container = intended.containerOfGroup(group);

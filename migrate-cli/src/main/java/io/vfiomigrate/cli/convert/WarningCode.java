@@ -13,8 +13,8 @@ public enum WarningCode {
    */
   V1_PARTIAL_UNMAP,
   /**
-   * An unmap of a range with no mapping: type1 succeeds with size 0, native IOAS_UNMAP fails
-   * ENOENT (QEMU's iommufd backend ignores that ENOENT). Kept as the native op.
+   * An unmap of a range with no mapping: type1 succeeds with size 0, native IOAS_UNMAP fails ENOENT
+   * (QEMU's iommufd backend ignores that ENOENT). Kept as the native op.
    */
   EMPTY_UNMAP,
   /**
@@ -28,8 +28,8 @@ public enum WarningCode {
    */
   V1_CONTAINER,
   /**
-   * An event names a group that is not attached to the container (or to any container). Ops on
-   * its device or access are kept with object id 0, which no object has, so they fail.
+   * An event names a group that is not attached to the container (or to any container). Ops on its
+   * device or access are kept with object id 0, which no object has, so they fail.
    */
   UNKNOWN_GROUP
 }

@@ -16,10 +16,10 @@ import org.jspecify.annotations.Nullable;
  * <p>What each side's counters must look like, whatever happened (else the divergence is
  * unexplained): type1 never moves VmPin nor a user's locked_vm; the right side moves VmLck only in
  * MM accounting and then exactly as VmPin (0 for CAP_IPC_LOCK holders), and a user's locked_vm only
- * in USER accounting, as the sum of VmPin of the uid's processes without CAP_IPC_LOCK. Within
- * those shapes a counter differs either by placement only (the pages charged are the same: rules
- * pinned-vm-iommufd-only, per-user-accounting, cap-ipc-lock, double-pin-refs) or because the
- * pages charged differ, which {@link ChargeTracker} explains.
+ * in USER accounting, as the sum of VmPin of the uid's processes without CAP_IPC_LOCK. Within those
+ * shapes a counter differs either by placement only (the pages charged are the same: rules
+ * pinned-vm-iommufd-only, per-user-accounting, cap-ipc-lock, double-pin-refs) or because the pages
+ * charged differ, which {@link ChargeTracker} explains.
  *
  * <p>A counter that keeps differing with the same values is reported once, at the first step, and
  * again whenever either side's value changes.
@@ -30,10 +30,13 @@ final class AccountingComparer {
   private final ChargeTracker charges;
   private final int tasks;
   private final long[][] lastReported;
+
   /** The field paths of the counters, by counter index: tasks, users, pinnedPages, pinRefs. */
   private final String[] fields;
+
   /** How explanations name each task's charged pages. */
   private final String[] subjects;
+
   private final Emitter emitter;
 
   /** Where comparisons go: step, field, both values, explanation. */
@@ -42,7 +45,11 @@ final class AccountingComparer {
   }
 
   AccountingComparer(
-      HeaderFacts facts, Comparison comparison, ChargeTracker charges, AccountingSnapshot zero, Emitter emitter) {
+      HeaderFacts facts,
+      Comparison comparison,
+      ChargeTracker charges,
+      AccountingSnapshot zero,
+      Emitter emitter) {
     this.facts = facts;
     this.comparison = comparison;
     this.charges = charges;
@@ -57,7 +64,8 @@ final class AccountingComparer {
       subjects[i] = "the pages charged to pid " + pid;
     }
     for (int u = 0; u < zero.getUsersCount(); u++) {
-      fields[2 * tasks + u] = "users[uid=" + Integer.toUnsignedString(zero.getUsers(u).getUid()) + "].lockedVmPages";
+      fields[2 * tasks + u] =
+          "users[uid=" + Integer.toUnsignedString(zero.getUsers(u).getUid()) + "].lockedVmPages";
     }
     fields[fields.length - 2] = "pinnedPages";
     fields[fields.length - 1] = "pinRefs";
@@ -85,7 +93,13 @@ final class AccountingComparer {
       TaskAccounting r = right.getTasks(i);
       if (l.getPid() != r.getPid()) {
         throw new IllegalArgumentException(
-            "step " + context.step + ": the sides list different tasks (" + l.getPid() + ", " + r.getPid() + ")");
+            "step "
+                + context.step
+                + ": the sides list different tasks ("
+                + l.getPid()
+                + ", "
+                + r.getPid()
+                + ")");
       }
       taskCauses[i] =
           charges.observe(
@@ -156,14 +170,22 @@ final class AccountingComparer {
     String pid = Integer.toUnsignedString(l.getPid());
     if (r.getLockedVmPages() != expected) {
       return inconsistent(
-          comparison.right() + "'s VmLck of pid " + pid + " should be " + expected
-              + (comparison.rightUserMode() ? " in USER accounting" : cap ? " with CAP_IPC_LOCK" : " (its VmPin in MM accounting)"));
+          comparison.right()
+              + "'s VmLck of pid "
+              + pid
+              + " should be "
+              + expected
+              + (comparison.rightUserMode()
+                  ? " in USER accounting"
+                  : cap ? " with CAP_IPC_LOCK" : " (its VmPin in MM accounting)"));
     }
     if (cap) {
       return new Explanation(
           Rule.CAP_IPC_LOCK,
-          "pid " + pid + " has CAP_IPC_LOCK: type1 skips the limit check but still counts VmLck;"
-              + " iommufd maps with accounting NONE (no VmLck, no per-user charge, VmPin still counts)",
+          "pid "
+              + pid
+              + " has CAP_IPC_LOCK: type1 skips the limit check but still counts VmLck; iommufd"
+              + " maps with accounting NONE (no VmLck, no per-user charge, VmPin still counts)",
           null);
     }
     if (comparison.rightUserMode()) {
@@ -171,7 +193,9 @@ final class AccountingComparer {
           Rule.PER_USER_ACCOUNTING,
           "iommufd's USER accounting charges user_struct->locked_vm of uid "
               + uid(l.getPid())
-              + ", not mm->locked_vm: VmLck of pid " + pid + " stays 0",
+              + ", not mm->locked_vm: VmLck of pid "
+              + pid
+              + " stays 0",
           null);
     }
     return charge != null ? charge : inconsistent("VmLck differs although the charged pages agree");
@@ -179,7 +203,11 @@ final class AccountingComparer {
 
   private Explanation pinnedVm(TaskAccounting l, TaskAccounting r, @Nullable Explanation charge) {
     if (l.getPinnedVmPages() != 0) {
-      return inconsistent("type1 never moves mm->pinned_vm, yet VmPin of pid " + l.getPid() + " is " + l.getPinnedVmPages());
+      return inconsistent(
+          "type1 never moves mm->pinned_vm, yet VmPin of pid "
+              + l.getPid()
+              + " is "
+              + l.getPinnedVmPages());
     }
     if (charge != null) {
       return charge;
@@ -189,7 +217,9 @@ final class AccountingComparer {
         "type1 never moves mm->pinned_vm; iommufd adds every page it pins to the mapper's VmPin"
             + " in every accounting mode (both sides charge pid "
             + Integer.toUnsignedString(l.getPid())
-            + " " + r.getPinnedVmPages() + " pages)",
+            + " "
+            + r.getPinnedVmPages()
+            + " pages)",
         null);
   }
 
@@ -197,7 +227,11 @@ final class AccountingComparer {
       StepContext context, int uid, UserAccounting l, UserAccounting r, Explanation[] taskCauses) {
     String who = "uid " + Integer.toUnsignedString(uid);
     if (l.getLockedVmPages() != 0) {
-      return inconsistent("type1 never charges user_struct->locked_vm, yet " + who + " has " + l.getLockedVmPages());
+      return inconsistent(
+          "type1 never charges user_struct->locked_vm, yet "
+              + who
+              + " has "
+              + l.getLockedVmPages());
     }
     if (!comparison.rightUserMode()) {
       return inconsistent("in MM accounting nothing charges user_struct->locked_vm of " + who);
@@ -220,16 +254,24 @@ final class AccountingComparer {
     }
     if (r.getLockedVmPages() != expected) {
       return inconsistent(
-          who + "'s locked_vm should be the VmPin of its processes without CAP_IPC_LOCK (" + expected + ")");
+          who
+              + "'s locked_vm should be the VmPin of its processes without CAP_IPC_LOCK ("
+              + expected
+              + ")");
     }
     if (expected == leftEquivalent) {
       return new Explanation(
           Rule.PER_USER_ACCOUNTING,
           "type1 never charges user_struct->locked_vm; iommufd's USER accounting charges the "
-              + expected + " pages of " + who + "'s processes there",
+              + expected
+              + " pages of "
+              + who
+              + "'s processes there",
           null);
     }
-    return firstCause != null ? firstCause : inconsistent(who + "'s charges differ but none of its tasks' do");
+    return firstCause != null
+        ? firstCause
+        : inconsistent(who + "'s charges differ but none of its tasks' do");
   }
 
   private Explanation doublePins(long extra) {
@@ -238,7 +280,9 @@ final class AccountingComparer {
     }
     return new Explanation(
         Rule.DOUBLE_PIN_REFS,
-        "type1 pins " + extra + " pages twice: once for the IOMMU domain and once for the mdev's"
+        "type1 pins "
+            + extra
+            + " pages twice: once for the IOMMU domain and once for the mdev's"
             + " vfio_pfn; iommufd pins a page once whoever holds it",
         null);
   }
@@ -250,7 +294,8 @@ final class AccountingComparer {
   private long extraRefs(ContainerShadows shadows) {
     long total = 0;
     for (ContainerState container : shadows.containers()) {
-      if (!container.hasGroupOfKind(GroupKind.IOMMU) || !container.hasGroupOfKind(GroupKind.EMULATED)) {
+      if (!container.hasGroupOfKind(GroupKind.IOMMU)
+          || !container.hasGroupOfKind(GroupKind.EMULATED)) {
         continue;
       }
       total += container.distinctPinnedPages(facts.pageSize());

@@ -3,8 +3,8 @@ package io.vfiomigrate.cli.diff;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Follows, per charge component (each task's charged pages, distinct pinned pages, pin
- * references), the difference between the sides and the step it dates from.
+ * Follows, per charge component (each task's charged pages, distinct pinned pages, pin references),
+ * the difference between the sides and the step it dates from.
  *
  * <p>The difference is the right side's figure minus the left side's, after the known placement
  * differences are taken out (type1 charges mm->locked_vm where iommufd charges mm->pinned_vm, and
@@ -61,7 +61,8 @@ final class ChargeTracker {
     }
     long change = difference - before;
     if (before != 0 && origins[component] != null) {
-      amount += " (" + signed(before) + " before this step, since " + origins[component].describe() + ")";
+      amount +=
+          " (" + signed(before) + " before this step, since " + origins[component].describe() + ")";
     }
     Explanation explanation;
     if (stepCause != null && stepCause.explained()) {
@@ -77,15 +78,19 @@ final class ChargeTracker {
                     + " pages of the event");
       } else {
         explanation =
-            new Explanation(
-                stepCause.rule(), stepCause.text() + "; " + amount, stepCause.origin());
+            new Explanation(stepCause.rule(), stepCause.text() + "; " + amount, stepCause.origin());
       }
     } else if (touched != null) {
-      explanation = Explanation.follows(touched, amount + ", changed at this step on a state that differs");
+      explanation =
+          Explanation.follows(touched, amount + ", changed at this step on a state that differs");
     } else {
       explanation =
           Explanation.unexplained(
-              context.step, amount + ": this step changed the difference by " + signed(change) + " pages and no rule explains it");
+              context.step,
+              amount
+                  + ": this step changed the difference by "
+                  + signed(change)
+                  + " pages and no rule explains it");
     }
     origins[component] = explanation.origin();
     return explanation;

@@ -10,7 +10,8 @@ import io.vfiomigrate.cli.shadow.Semantics;
  * native iommufd (USER accounting unless the program was converted with {@code --accounting mm}).
  * {@code right} is the name reports print.
  */
-public record Comparison(String left, String right, Semantics rightSemantics, Accounting rightAccounting) {
+public record Comparison(
+    String left, String right, Semantics rightSemantics, Accounting rightAccounting) {
   public Comparison {
     requireNonNull(left, "left is null");
     requireNonNull(right, "right is null");

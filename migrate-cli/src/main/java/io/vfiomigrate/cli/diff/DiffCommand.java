@@ -47,7 +47,12 @@ public final class DiffCommand implements Subcommand {
   static final int DEFAULT_SHOWN = 1000;
 
   private static final Option AGAINST =
-      Option.builder().longOpt("against").hasArg().argName("SIDE").desc("compat or iommufd (the default)").get();
+      Option.builder()
+          .longOpt("against")
+          .hasArg()
+          .argName("SIDE")
+          .desc("compat or iommufd (the default)")
+          .get();
   private static final Option ACCOUNTING =
       Option.builder()
           .longOpt("accounting")
@@ -56,15 +61,24 @@ public final class DiffCommand implements Subcommand {
           .desc("with iommufd: user (the default) or mm, as convert --accounting")
           .get();
   private static final Option JSON =
-      Option.builder().longOpt("json").desc("print the DiffReport JSON with every divergence").get();
+      Option.builder()
+          .longOpt("json")
+          .desc("print the DiffReport JSON with every divergence")
+          .get();
   private static final Option HTML =
-      Option.builder().longOpt("html").hasArg().argName("OUT").desc("also write an HTML report with a plot").get();
+      Option.builder()
+          .longOpt("html")
+          .hasArg()
+          .argName("OUT")
+          .desc("also write an HTML report with a plot")
+          .get();
   private static final Option SHOWN =
       Option.builder()
           .longOpt("max-shown")
           .hasArg()
           .argName("N")
-          .desc("divergences listed in the table and the HTML report (default " + DEFAULT_SHOWN + ")")
+          .desc(
+              "divergences listed in the table and the HTML report (default " + DEFAULT_SHOWN + ")")
           .get();
 
   private final Backends backends;
@@ -109,7 +123,9 @@ public final class DiffCommand implements Subcommand {
     Comparison comparison = comparison(line);
     int shown = shown(line);
     Path html = line.hasOption(HTML) ? Path.of(line.getOptionValue(HTML)) : null;
-    if (html != null && (Files.isDirectory(html) || html.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize()))) {
+    if (html != null
+        && (Files.isDirectory(html)
+            || html.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize()))) {
       throw TraceFormatException.rejectedOutput(html.toString(), "not usable for the HTML report");
     }
     backends.require(Backends.TYPE1, "--against");
@@ -124,11 +140,15 @@ public final class DiffCommand implements Subcommand {
       long pageSize = TraceHeaders.pageSize(header);
       HostConfig config = HostConfigs.fromHeader(header, input.toString());
       String file = input.toString();
-      EventReplay left = backends.replay(Backends.TYPE1, header, config, file, comparison.rightAccounting());
-      EventReplay right = backends.replay(comparison.right(), header, config, file, comparison.rightAccounting());
+      EventReplay left =
+          backends.replay(Backends.TYPE1, header, config, file, comparison.rightAccounting());
+      EventReplay right =
+          backends.replay(comparison.right(), header, config, file, comparison.rightAccounting());
       DiffSummary summary = new DiffSummary(shown, pageSize);
       DivergenceJson json =
-          line.hasOption(JSON) ? new DivergenceJson(io.out(), comparison.left(), comparison.right()) : null;
+          line.hasOption(JSON)
+              ? new DivergenceJson(io.out(), comparison.left(), comparison.right())
+              : null;
       CounterSeries series = html == null ? null : new CounterSeries();
       DiffEngine engine =
           new DiffEngine(
@@ -164,7 +184,8 @@ public final class DiffCommand implements Subcommand {
       if (html != null) {
         AtomicText.write(
             html,
-            HtmlReport.render(file, comparison.left(), comparison.right(), summary, series, pageSize),
+            HtmlReport.render(
+                file, comparison.left(), comparison.right(), summary, series, pageSize),
             List.of(input));
       }
       if (summary.unexplained() > 0 && json != null) {
@@ -178,12 +199,14 @@ public final class DiffCommand implements Subcommand {
     String against = line.getOptionValue(AGAINST, Backends.IOMMUFD);
     if (against.equals(Backends.COMPAT)) {
       if (line.hasOption(ACCOUNTING)) {
-        throw new UsageException("diff: --accounting applies to --against iommufd only (compat is MM)");
+        throw new UsageException(
+            "diff: --accounting applies to --against iommufd only (compat is MM)");
       }
       return Comparison.againstCompat();
     }
     if (!against.equals(Backends.IOMMUFD)) {
-      throw new UsageException("diff: --against: expected compat or iommufd, got \"" + against + "\"");
+      throw new UsageException(
+          "diff: --against: expected compat or iommufd, got \"" + against + "\"");
     }
     return Comparison.againstIommufd(
         Accounting.parse(line.getOptionValue(ACCOUNTING, "user"), "--accounting"));
@@ -204,6 +227,15 @@ public final class DiffCommand implements Subcommand {
 
   private static void reportBug(CliIo io, String file, String side, Optional<KernelBug> bug) {
     bug.ifPresent(
-        b -> io.err().println("vfio-migrate: " + file + ": " + side + ": " + b.getMessage() + "; the diff stops there"));
+        b ->
+            io.err()
+                .println(
+                    "vfio-migrate: "
+                        + file
+                        + ": "
+                        + side
+                        + ": "
+                        + b.getMessage()
+                        + "; the diff stops there"));
   }
 }

@@ -15,15 +15,15 @@ import io.vfiomigrate.trace.TraceHeaders;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Compares two replays of one type1 trace step by step (type1 on the left, compat or iommufd on
- * the right) and explains every divergence with a {@link Rule}: errno, unmapped size, and every
- * counter of the snapshot. Fed one step at a time, it keeps what the rules need (both sides'
- * container state, the counters of the previous step, the differences' origins) and never the
- * steps, so it runs in memory bounded by the trace's live state.
+ * Compares two replays of one type1 trace step by step (type1 on the left, compat or iommufd on the
+ * right) and explains every divergence with a {@link Rule}: errno, unmapped size, and every counter
+ * of the snapshot. Fed one step at a time, it keeps what the rules need (both sides' container
+ * state, the counters of the previous step, the differences' origins) and never the steps, so it
+ * runs in memory bounded by the trace's live state.
  *
  * <p>Per step: the errno and unmapped divergences get a rule from {@link ResultRules}; then both
- * sides' container state advances with their outcomes; then {@link AccountingComparer} compares
- * the counters, tracking how much the charged pages differ and since when ({@link ChargeTracker}).
+ * sides' container state advances with their outcomes; then {@link AccountingComparer} compares the
+ * counters, tracking how much the charged pages differ and since when ({@link ChargeTracker}).
  */
 public final class DiffEngine {
   /** Which counters to compare: all of them, or tasks only (the oracle sees no others). */
@@ -63,7 +63,9 @@ public final class DiffEngine {
     this.accounting = new AccountingComparer(facts, comparison, charges, zero, this::emitCounter);
   }
 
-  /** Compares step {@code indexed.index()}: {@code left} is type1's result, {@code right} the other. */
+  /**
+   * Compares step {@code indexed.index()}: {@code left} is type1's result, {@code right} the other.
+   */
   public void accept(IndexedEvent indexed, StepResult left, StepResult right) {
     long step = indexed.index();
     Type1Event event = indexed.event();
@@ -71,7 +73,16 @@ public final class DiffEngine {
     currentStep = step;
     StepContext context =
         new StepContext(
-            step, event, left, right, leftBefore, rightBefore, leftShadow, rightShadow, facts, comparison);
+            step,
+            event,
+            left,
+            right,
+            leftBefore,
+            rightBefore,
+            leftShadow,
+            rightShadow,
+            facts,
+            comparison);
     Origin touched = origins.touched(context);
     Explanation stepCause = null;
     boolean errnoDiffers = !left.getErrno().equals(right.getErrno());

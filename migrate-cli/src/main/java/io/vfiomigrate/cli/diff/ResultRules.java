@@ -15,16 +15,17 @@ import io.vfiomigrate.proto.Task;
 import io.vfiomigrate.proto.TaskAccounting;
 import io.vfiomigrate.proto.UnmapDma;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Explains a step whose errno or unmapped size differs between the sides. The rules are tried in
  * the order below, each a predicate over the event, both sides' results and what the diff tracked
- * of both sides' containers; the first that holds explains the step. The order follows the order
- * of type1's own checks (argument errors before state errors), so that the rule names the check
- * type1 failed first. If none does, a step that
- * acted on an earlier difference follows from it; otherwise the step is unexplained.
+ * of both sides' containers; the first that holds explains the step. The order follows the order of
+ * type1's own checks (argument errors before state errors), so that the rule names the check type1
+ * failed first. If none does, a step that acted on an earlier difference follows from it; otherwise
+ * the step is unexplained.
  */
 final class ResultRules {
   private static final String OK = "OK";
@@ -62,7 +63,8 @@ final class ResultRules {
       }
     }
     if (touched != null) {
-      return Explanation.follows(touched, "this event acts on state that differs between the sides");
+      return Explanation.follows(
+          touched, "this event acts on state that differs between the sides");
     }
     return Explanation.unexplained(
         context.step,
@@ -71,7 +73,7 @@ final class ResultRules {
             + " against "
             + context.rightErrno()
             + " for this "
-            + context.event.getOpCase().name().toLowerCase(java.util.Locale.ROOT));
+            + context.event.getOpCase().name().toLowerCase(Locale.ROOT));
   }
 
   private @Nullable Explanation unmapIgnoredByDriver(StepContext c) {
@@ -397,7 +399,9 @@ final class ResultRules {
       return null;
     }
     UnmapDma unmap = c.event.getUnmapDma();
-    if (!unmap.getAll() || unmap.getIova() == 0 && unmap.getSize() == 0 || !c.leftErrno().equals("EINVAL")) {
+    if (!unmap.getAll()
+        || unmap.getIova() == 0 && unmap.getSize() == 0
+        || !c.leftErrno().equals("EINVAL")) {
       return null;
     }
     return direct(
@@ -479,9 +483,12 @@ final class ResultRules {
       return false;
     }
     for (Mapping mapping : container.intersecting(range.first(), range.last())) {
-      long first = Long.compareUnsigned(mapping.iova(), range.first()) >= 0 ? mapping.iova() : range.first();
-      long last = Long.compareUnsigned(mapping.last(), range.last()) <= 0 ? mapping.last() : range.last();
-      if (facts.touchesMmio(mapping.pid(), mapping.vaddr() + (first - mapping.iova()), last - first + 1)) {
+      long first =
+          Long.compareUnsigned(mapping.iova(), range.first()) >= 0 ? mapping.iova() : range.first();
+      long last =
+          Long.compareUnsigned(mapping.last(), range.last()) <= 0 ? mapping.last() : range.last();
+      if (facts.touchesMmio(
+          mapping.pid(), mapping.vaddr() + (first - mapping.iova()), last - first + 1)) {
         return true;
       }
     }

@@ -1,5 +1,7 @@
 package io.vfiomigrate.cli.diff;
 
+import java.util.Optional;
+
 /**
  * The catalogue of known model differences between type1 and iommufd: every divergence a diff
  * reports carries one of these ids, or none when no rule explains it ("unexplained"). Ids are a
@@ -107,13 +109,13 @@ public enum Rule {
   }
 
   /** The rule with id {@code id}, if there is one. */
-  public static java.util.Optional<Rule> byId(String id) {
+  public static Optional<Rule> byId(String id) {
     for (Rule rule : values()) {
       if (rule.id.equals(id)) {
-        return java.util.Optional.of(rule);
+        return Optional.of(rule);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** The stable id that reports carry. */

@@ -35,7 +35,9 @@ final class StateOrigins {
       return null;
     }
     IovaRange range = context.range();
-    if (range == null || context.event.getOpCase() == Type1Event.OpCase.UNMAPDMA && context.event.getUnmapDma().getAll()) {
+    if (range == null
+        || context.event.getOpCase() == Type1Event.OpCase.UNMAPDMA
+            && context.event.getUnmapDma().getAll()) {
       return origins.get(origins.size() - 1);
     }
     ContainerState left = context.leftShadow.container(id);
@@ -53,13 +55,14 @@ final class StateOrigins {
       return Fingerprints.NONE;
     }
     return new Fingerprints(
-        fingerprint(context.leftShadow.container(id)), fingerprint(context.rightShadow.container(id)));
+        fingerprint(context.leftShadow.container(id)),
+        fingerprint(context.rightShadow.container(id)));
   }
 
   /**
-   * Records or clears the container's origins, judged on the state after the step. A step starts
-   * or adds an origin only if it changed a side's state; a divergent step that changed nothing
-   * (both sides refused, each with its own errno) leaves the origins as they were.
+   * Records or clears the container's origins, judged on the state after the step. A step starts or
+   * adds an origin only if it changed a side's state; a divergent step that changed nothing (both
+   * sides refused, each with its own errno) leaves the origins as they were.
    */
   void update(StepContext context, @Nullable Explanation stepCause, Fingerprints before) {
     Integer id = context.containerId();
@@ -93,13 +96,14 @@ final class StateOrigins {
   }
 
   /**
-   * A state difference without a divergent result: the only one the models have is type1
-   * releasing its backend with the last group while the iommufd IOAS stays.
+   * A state difference without a divergent result: the only one the models have is type1 releasing
+   * its backend with the last group while the iommufd IOAS stays.
    */
   private static @Nullable Rule silentRule(StepContext context) {
     if (context.event.getOpCase() == Type1Event.OpCase.GROUPDETACH
         && context.leftErrno().equals("OK")) {
-      ContainerState left = context.leftShadow.container(context.event.getGroupDetach().getContainer());
+      ContainerState left =
+          context.leftShadow.container(context.event.getGroupDetach().getContainer());
       if (left != null && left.groups().isEmpty() && left.releasedAt() == context.step) {
         return Rule.LAST_DETACH_RELEASES;
       }
@@ -151,7 +155,8 @@ final class StateOrigins {
       return left == right;
     }
     GroupKind leftKind = left.groups().get(group);
-    return left.id() == right.id() && leftKind == right.groups().get(group)
+    return left.id() == right.id()
+        && leftKind == right.groups().get(group)
         && left.pins(group).equals(right.pins(group));
   }
 }

@@ -1,8 +1,8 @@
 package io.vfiomigrate.cli.replay;
 
 /**
- * A backend the command line names is not part of this build: its model module is not bound.
- * One line, reported with exit code 70.
+ * A backend the command line names is not part of this build: its model module is not bound. One
+ * line, reported with exit code 70.
  */
 public final class BackendUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -52,9 +52,15 @@ public final class Backends {
   public void require(String name, String option) {
     if (!NAMES.contains(name)) {
       throw new UsageException(
-          option + ": unknown backend \"" + name + "\" (expected " + String.join(", ", NAMES) + ")");
+          option
+              + ": unknown backend \""
+              + name
+              + "\" (expected "
+              + String.join(", ", NAMES)
+              + ")");
     }
-    boolean bound = name.equals(IOMMUFD) ? programReplayer.isPresent() : factories.containsKey(name);
+    boolean bound =
+        name.equals(IOMMUFD) ? programReplayer.isPresent() : factories.containsKey(name);
     if (!bound) {
       throw new BackendUnavailableException(name, MISSING.get(name));
     }

@@ -30,8 +30,8 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Replays a type1 trace through the compat-api container contract of one backend (type1-legacy,
- * or iommufd's vfio_compat adapter), on a host built from the trace header.
+ * Replays a type1 trace through the compat-api container contract of one backend (type1-legacy, or
+ * iommufd's vfio_compat adapter), on a host built from the trace header.
  *
  * <ul>
  *   <li>An event fails with the errno of the {@link KernelException} the backend throws; a failed
@@ -90,11 +90,7 @@ public final class ContainerReplay implements EventReplay {
       bug = e;
     }
     return Snapshots.step(
-        indexed.index(),
-        OpNames.of(event),
-        errno,
-        unmapped,
-        Snapshots.toProto(host.snapshot()));
+        indexed.index(), OpNames.of(event), errno, unmapped, Snapshots.toProto(host.snapshot()));
   }
 
   private long perform(IndexedEvent indexed, Task task) {
@@ -103,7 +99,8 @@ public final class ContainerReplay implements EventReplay {
       case CONTAINEROPEN -> {
         int id = event.getContainerOpen().getContainer();
         if (containers.containsKey(id)) {
-          throw malformed(indexed, "containerOpen.container", "container " + id + " is already open");
+          throw malformed(
+              indexed, "containerOpen.container", "container " + id + " is already open");
         }
         containers.put(id, backend.openContainer(task));
       }
@@ -160,13 +157,19 @@ public final class ContainerReplay implements EventReplay {
         if (group != null) {
           group
               .driver()
-              .unpin(group.device(), event.getUnpinPages().getIova(), event.getUnpinPages().getNpage());
+              .unpin(
+                  group.device(),
+                  event.getUnpinPages().getIova(),
+                  event.getUnpinPages().getNpage());
         }
       }
       case DMARW ->
           open(event.getDmaRw().getGroup(), "vfio_dma_rw")
               .device()
-              .dmaRw(event.getDmaRw().getIova(), event.getDmaRw().getLength(), event.getDmaRw().getWrite());
+              .dmaRw(
+                  event.getDmaRw().getIova(),
+                  event.getDmaRw().getLength(),
+                  event.getDmaRw().getWrite());
       case CONTAINERCLOSE -> {
         int id = event.getContainerClose().getContainer();
         Type1Container container = container(indexed, "containerClose", id);
@@ -222,7 +225,10 @@ public final class ContainerReplay implements EventReplay {
     try {
       return host.task(pid);
     } catch (IllegalArgumentException e) {
-      throw malformed(indexed, "pid", "unknown pid " + Integer.toUnsignedString(pid) + " (not in header tasks)");
+      throw malformed(
+          indexed,
+          "pid",
+          "unknown pid " + Integer.toUnsignedString(pid) + " (not in header tasks)");
     }
   }
 

@@ -1,5 +1,6 @@
 package io.vfiomigrate.cli.replay;
 
+import io.vfiomigrate.api.KernelBug;
 import io.vfiomigrate.host.Host;
 import io.vfiomigrate.host.HostConfig;
 import io.vfiomigrate.proto.IommufdOp;
@@ -9,19 +10,25 @@ import io.vfiomigrate.trace.ProgramEntry;
 import io.vfiomigrate.trace.ProgramReader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Replays an iommufd program file: consecutive ops with the same {@code sourceEvent} form one
- * step, whose op is their names joined with {@code +} (the type1 event is not in the file).
- * Source events without ops have no step. Stops after a step with errno BUG.
+ * Replays an iommufd program file: consecutive ops with the same {@code sourceEvent} form one step,
+ * whose op is their names joined with {@code +} (the type1 event is not in the file). Source events
+ * without ops have no step. Stops after a step with errno BUG.
  */
 public final class ProgramFileReplay {
   private ProgramFileReplay() {}
 
-  /** Streams the steps of {@code program} to {@code sink}; returns the BUG that ended it, if any. */
-  public static java.util.Optional<io.vfiomigrate.api.KernelBug> run(
-      ProgramReader program, ProgramReplayer replayer, HostConfig config, Consumer<StepResult> sink) {
+  /**
+   * Streams the steps of {@code program} to {@code sink}; returns the BUG that ended it, if any.
+   */
+  public static Optional<KernelBug> run(
+      ProgramReader program,
+      ProgramReplayer replayer,
+      HostConfig config,
+      Consumer<StepResult> sink) {
     Host host = new Host(config);
     OpGroupRunner runner = new OpGroupRunner(host, replayer.start(host));
     List<IommufdOp> group = new ArrayList<>();
@@ -39,7 +46,7 @@ public final class ProgramFileReplay {
     if (!group.isEmpty() && runner.bug() == null) {
       sink.accept(runGroup(runner, group));
     }
-    return java.util.Optional.ofNullable(runner.bug());
+    return Optional.ofNullable(runner.bug());
   }
 
   private static StepResult runGroup(OpGroupRunner runner, List<IommufdOp> group) {

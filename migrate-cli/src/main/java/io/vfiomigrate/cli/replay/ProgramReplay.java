@@ -1,8 +1,8 @@
 package io.vfiomigrate.cli.replay;
 
+import io.vfiomigrate.api.KernelBug;
 import io.vfiomigrate.cli.convert.Accounting;
 import io.vfiomigrate.cli.convert.TraceConverter;
-import io.vfiomigrate.api.KernelBug;
 import io.vfiomigrate.host.Host;
 import io.vfiomigrate.host.HostConfig;
 import io.vfiomigrate.proto.StepResult;

@@ -29,15 +29,20 @@ import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
 
 /**
- * {@code vfio-migrate replay --backend type1|compat|iommufd FILE [--json]}: one step per event
- * with its errno, unmapped size and every counter, streamed to stdout as a table or as the
- * ReplayResult JSON. A type1 trace replays on any backend (on iommufd it is converted on the fly);
- * an iommufd program only on iommufd. A kernel BUG ends the replay with a BUG step and a line on
- * stderr; the exit code stays 0, since the replay did model what the kernel does.
+ * {@code vfio-migrate replay --backend type1|compat|iommufd FILE [--json]}: one step per event with
+ * its errno, unmapped size and every counter, streamed to stdout as a table or as the ReplayResult
+ * JSON. A type1 trace replays on any backend (on iommufd it is converted on the fly); an iommufd
+ * program only on iommufd. A kernel BUG ends the replay with a BUG step and a line on stderr; the
+ * exit code stays 0, since the replay did model what the kernel does.
  */
 public final class ReplayCommand implements Subcommand {
   private static final Option BACKEND =
-      Option.builder().longOpt("backend").hasArg().argName("NAME").desc("type1, compat or iommufd").get();
+      Option.builder()
+          .longOpt("backend")
+          .hasArg()
+          .argName("NAME")
+          .desc("type1, compat or iommufd")
+          .get();
   private static final Option JSON =
       Option.builder().longOpt("json").desc("print the ReplayResult JSON instead of a table").get();
   private static final Option ACCOUNTING =
@@ -69,7 +74,8 @@ public final class ReplayCommand implements Subcommand {
 
   @Override
   public Options options() {
-    return Progress.addOptions(new Options().addOption(BACKEND).addOption(JSON).addOption(ACCOUNTING));
+    return Progress.addOptions(
+        new Options().addOption(BACKEND).addOption(JSON).addOption(ACCOUNTING));
   }
 
   @Override
@@ -82,17 +88,20 @@ public final class ReplayCommand implements Subcommand {
     Path input = Arguments.oneFile(line, name());
     Progress progress = Progress.of(line, terminal, io, name());
     if (!line.hasOption(BACKEND)) {
-      throw new UsageException("replay: missing --backend type1|compat|iommufd (see 'vfio-migrate replay --help')");
+      throw new UsageException(
+          "replay: missing --backend type1|compat|iommufd (see 'vfio-migrate replay --help')");
     }
     String backend = line.getOptionValue(BACKEND);
-    Accounting accounting = Accounting.parse(line.getOptionValue(ACCOUNTING, "user"), "--accounting");
+    Accounting accounting =
+        Accounting.parse(line.getOptionValue(ACCOUNTING, "user"), "--accounting");
     if (line.hasOption(ACCOUNTING) && !backend.equals(Backends.IOMMUFD)) {
       throw new UsageException("replay: --accounting applies to --backend iommufd only");
     }
     backends.require(backend, "--backend");
     FileKind kind = FileKind.detect(input);
     if (kind == FileKind.IOMMUFD_PROGRAM && !backend.equals(Backends.IOMMUFD)) {
-      throw new UsageException("replay: " + input + " is an iommufd program, which replays on --backend iommufd only");
+      throw new UsageException(
+          "replay: " + input + " is an iommufd program, which replays on --backend iommufd only");
     }
     Optional<KernelBug> bug;
     try (progress) {
@@ -102,12 +111,20 @@ public final class ReplayCommand implements Subcommand {
               : replayProgram(input, line.hasOption(JSON), io, progress);
     }
     bug.ifPresent(
-        b -> io.err().println("vfio-migrate: " + input + ": " + b.getMessage() + "; the replay stops there"));
+        b ->
+            io.err()
+                .println(
+                    "vfio-migrate: " + input + ": " + b.getMessage() + "; the replay stops there"));
     return ExitCodes.OK;
   }
 
   private Optional<KernelBug> replayTrace(
-      Path input, String backend, Accounting accounting, boolean json, CliIo io, Progress progress) {
+      Path input,
+      String backend,
+      Accounting accounting,
+      boolean json,
+      CliIo io,
+      Progress progress) {
     try (TraceReader trace = TraceReader.open(input)) {
       TraceHeader header = trace.header();
       HostConfig config = HostConfigs.fromHeader(header, input.toString());

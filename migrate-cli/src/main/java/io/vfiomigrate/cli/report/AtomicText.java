@@ -34,14 +34,19 @@ public final class AtomicText {
     // A name of our own rather than createTempFile, whose 0600 mode the report would keep.
     Path temporary =
         absolute.resolveSibling(
-            "." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16) + ".tmp");
+            "."
+                + absolute.getFileName()
+                + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 16)
+                + ".tmp");
     try {
       try (FileChannel channel =
           FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         channel.write(java.nio.ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
         channel.force(true);
       }
-      Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       deleteQuietly(temporary);
       throw TraceFormatException.writeFailed(file, "cannot write: " + e.getMessage(), e);

@@ -6,10 +6,10 @@ import io.vfiomigrate.proto.UserAccounting;
 import java.util.Arrays;
 
 /**
- * The plot's data: for both sides of a diff, the totals of locked_vm (VmLck), pinned_vm (VmPin)
- * and per-user locked_vm after every step, kept in at most {@link #MAX_BUCKETS} buckets of equal
- * width. When the buckets fill up, neighbours merge and the width doubles, so memory stays fixed
- * however long the trace; each bucket keeps the maximum of each series, so peaks survive.
+ * The plot's data: for both sides of a diff, the totals of locked_vm (VmLck), pinned_vm (VmPin) and
+ * per-user locked_vm after every step, kept in at most {@link #MAX_BUCKETS} buckets of equal width.
+ * When the buckets fill up, neighbours merge and the width doubles, so memory stays fixed however
+ * long the trace; each bucket keeps the maximum of each series, so peaks survive.
  */
 public final class CounterSeries {
   /** Series per step: left and right, each locked, pinned, per-user. */

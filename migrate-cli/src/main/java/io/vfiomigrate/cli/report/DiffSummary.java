@@ -59,7 +59,9 @@ public final class DiffSummary {
         firstUnexplained = divergence.getStep();
       }
     } else {
-      long[] count = byRule.computeIfAbsent(divergence.getRule(), rule -> new long[] {0, divergence.getStep()});
+      long[] count =
+          byRule.computeIfAbsent(
+              divergence.getRule(), rule -> new long[] {0, divergence.getStep()});
       count[0]++;
     }
     if (kept.size() < limit) {
@@ -100,12 +102,23 @@ public final class DiffSummary {
       return "no divergence in " + steps + (steps == 1 ? " step" : " steps");
     }
     String found =
-        total + (total == 1 ? " divergence" : " divergences") + " at " + divergentSteps
-            + (divergentSteps == 1 ? " step" : " steps") + " of " + steps;
+        total
+            + (total == 1 ? " divergence" : " divergences")
+            + " at "
+            + divergentSteps
+            + (divergentSteps == 1 ? " step" : " steps")
+            + " of "
+            + steps;
     if (unexplained == 0) {
       return found + ", all explained by known model differences";
     }
-    return "UNEXPLAINED: " + unexplained + " of " + found + " match no known model difference"
-        + " (first at step " + firstUnexplained + "): a model bug or a rule the catalogue lacks";
+    return "UNEXPLAINED: "
+        + unexplained
+        + " of "
+        + found
+        + " match no known model difference"
+        + " (first at step "
+        + firstUnexplained
+        + "): a model bug or a rule the catalogue lacks";
   }
 }

@@ -24,7 +24,8 @@ public final class DiffText {
     out.println("by rule:");
     Table rules = new Table(List.of("rule", "divergences", "first step"), false, true, true);
     for (DiffSummary.RuleCount count : summary.byRule()) {
-      rules.add(List.of(count.rule(), Long.toString(count.count()), Long.toString(count.firstStep())));
+      rules.add(
+          List.of(count.rule(), Long.toString(count.count()), Long.toString(count.firstStep())));
     }
     if (summary.unexplained() > 0) {
       rules.add(

@@ -21,7 +21,10 @@ public final class EventText {
     return switch (event.getOpCase()) {
       case CONTAINEROPEN -> "containerOpen c" + u32(event.getContainerOpen().getContainer());
       case SETIOMMU ->
-          "setIommu c" + u32(event.getSetIommu().getContainer()) + " " + event.getSetIommu().getType();
+          "setIommu c"
+              + u32(event.getSetIommu().getContainer())
+              + " "
+              + event.getSetIommu().getType();
       case GROUPATTACH -> attach(event.getGroupAttach());
       case GROUPDETACH ->
           "groupDetach c"

@@ -36,7 +36,8 @@ public final class HtmlReport {
         .append(summary.unexplained() > 0 ? "bad" : "ok")
         .append("\">")
         .append(escape(summary.headline()))
-        .append("</p>\n<h2>Counters over the steps</h2>\n<p>Totals over all tasks and users, in pages;")
+        .append(
+            "</p>\n<h2>Counters over the steps</h2>\n<p>Totals over all tasks and users, in pages;")
         .append(" each point is the largest value of ")
         .append(series.width())
         .append(series.width() == 1 ? " step" : " steps")
@@ -59,15 +60,22 @@ public final class HtmlReport {
         .append("<th>what differs</th><th>reference</th></tr>\n");
     for (DiffSummary.RuleCount count : summary.byRule()) {
       Rule rule = Rule.byId(count.rule()).orElse(null);
-      html.append("<tr><td><code>").append(escape(count.rule())).append("</code></td><td class=\"n\">")
-          .append(count.count()).append("</td><td class=\"n\">").append(count.firstStep())
-          .append("</td><td>").append(rule == null ? "" : escape(rule.title()))
-          .append("</td><td>").append(rule == null ? "" : escape(rule.reference()))
+      html.append("<tr><td><code>")
+          .append(escape(count.rule()))
+          .append("</code></td><td class=\"n\">")
+          .append(count.count())
+          .append("</td><td class=\"n\">")
+          .append(count.firstStep())
+          .append("</td><td>")
+          .append(rule == null ? "" : escape(rule.title()))
+          .append("</td><td>")
+          .append(rule == null ? "" : escape(rule.reference()))
           .append("</td></tr>\n");
     }
     if (summary.unexplained() > 0) {
       html.append("<tr class=\"bad\"><td><code>unexplained</code></td><td class=\"n\">")
-          .append(summary.unexplained()).append("</td><td class=\"n\">")
+          .append(summary.unexplained())
+          .append("</td><td class=\"n\">")
           .append(summary.firstUnexplained())
           .append("</td><td>no known model difference explains these</td><td></td></tr>\n");
     }
@@ -81,23 +89,36 @@ public final class HtmlReport {
     }
     html.append("<h2>Divergences</h2>\n");
     if (summary.kept().size() < summary.total()) {
-      html.append("<p>The first ").append(summary.kept().size()).append(" of ")
-          .append(summary.total()).append(" (all of them: <code>--json</code>).</p>\n");
+      html.append("<p>The first ")
+          .append(summary.kept().size())
+          .append(" of ")
+          .append(summary.total())
+          .append(" (all of them: <code>--json</code>).</p>\n");
     }
     html.append("<table>\n<tr><th>step</th><th>event</th><th>field</th><th>")
-        .append(escape(left)).append("</th><th>").append(escape(right))
+        .append(escape(left))
+        .append("</th><th>")
+        .append(escape(right))
         .append("</th><th>rule</th><th>explanation</th></tr>\n");
     for (DiffSummary.Kept kept : summary.kept()) {
       Divergence d = kept.divergence();
       boolean unexplained = d.getRule().isEmpty();
       html.append(unexplained ? "<tr class=\"bad\">" : "<tr>")
-          .append("<td class=\"n\">").append(Integer.toUnsignedString(d.getStep()))
-          .append("</td><td><code>").append(escape(kept.event()))
-          .append("</code></td><td><code>").append(escape(d.getField()))
-          .append("</code></td><td>").append(escape(DiffText.value(d.getField(), d.getLeft(), pageSize)))
-          .append("</td><td>").append(escape(DiffText.value(d.getField(), d.getRight(), pageSize)))
-          .append("</td><td><code>").append(unexplained ? "unexplained" : escape(d.getRule()))
-          .append("</code></td><td>").append(escape(d.getExplanation())).append("</td></tr>\n");
+          .append("<td class=\"n\">")
+          .append(Integer.toUnsignedString(d.getStep()))
+          .append("</td><td><code>")
+          .append(escape(kept.event()))
+          .append("</code></td><td><code>")
+          .append(escape(d.getField()))
+          .append("</code></td><td>")
+          .append(escape(DiffText.value(d.getField(), d.getLeft(), pageSize)))
+          .append("</td><td>")
+          .append(escape(DiffText.value(d.getField(), d.getRight(), pageSize)))
+          .append("</td><td><code>")
+          .append(unexplained ? "unexplained" : escape(d.getRule()))
+          .append("</code></td><td>")
+          .append(escape(d.getExplanation()))
+          .append("</td></tr>\n");
     }
     html.append("</table>\n");
   }

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * Writes a report message whose last field is a repeated message field, streaming the elements:
- * the output is byte for byte what {@code MessageFiles.toJson} prints for the whole message, so a
+ * Writes a report message whose last field is a repeated message field, streaming the elements: the
+ * output is byte for byte what {@code MessageFiles.toJson} prints for the whole message, so a
  * million steps never sit in memory.
  *
  * <p>Layout of protobuf's pretty printer: the top-level fields at two spaces, the array opened on

@@ -65,7 +65,11 @@ public final class ReplayText {
     StringBuilder line = new StringBuilder(160);
     cell(line, Integer.toUnsignedString(step.getIndex()), STEP, true);
     cell(line, step.getErrno(), ERRNO, false);
-    cell(line, step.getUnmapped() == 0 ? "-" : sizeWithPages(step.getUnmapped(), pageSize), UNMAPPED, false);
+    cell(
+        line,
+        step.getUnmapped() == 0 ? "-" : sizeWithPages(step.getUnmapped(), pageSize),
+        UNMAPPED,
+        false);
     AccountingSnapshot accounting = step.getAccounting();
     int column = 0;
     int counter = 0;
@@ -95,14 +99,33 @@ public final class ReplayText {
     out.println("after the last step (peak in brackets):");
     int counter = 0;
     for (TaskAccounting task : last.getTasksList()) {
-      out.println("  pid " + u32(task.getPid()) + " VmLck " + pagesWithPeak(task.getLockedVmPages(), counter++));
-      out.println("  pid " + u32(task.getPid()) + " VmPin " + pagesWithPeak(task.getPinnedVmPages(), counter++));
+      out.println(
+          "  pid "
+              + u32(task.getPid())
+              + " VmLck "
+              + pagesWithPeak(task.getLockedVmPages(), counter++));
+      out.println(
+          "  pid "
+              + u32(task.getPid())
+              + " VmPin "
+              + pagesWithPeak(task.getPinnedVmPages(), counter++));
     }
     for (UserAccounting user : last.getUsersList()) {
-      out.println("  uid " + u32(user.getUid()) + " locked_vm " + pagesWithPeak(user.getLockedVmPages(), counter++));
+      out.println(
+          "  uid "
+              + u32(user.getUid())
+              + " locked_vm "
+              + pagesWithPeak(user.getLockedVmPages(), counter++));
     }
     out.println("  pinned pages " + pagesWithPeak(last.getPinnedPages(), counter++));
-    out.println("  pin references " + last.getPinRefs() + " [" + peaks[counter] + " at step " + peakSteps[counter] + "]");
+    out.println(
+        "  pin references "
+            + last.getPinRefs()
+            + " ["
+            + peaks[counter]
+            + " at step "
+            + peakSteps[counter]
+            + "]");
   }
 
   private String pagesWithPeak(long pages, int counter) {

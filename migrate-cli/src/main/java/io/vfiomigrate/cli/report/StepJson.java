@@ -14,7 +14,8 @@ public final class StepJson {
 
   public StepJson(Appendable out, String backend) {
     this.writer =
-        new JsonArrayWriter(out, JsonArrayWriter.field("backend", JsonText.string(backend)), "steps");
+        new JsonArrayWriter(
+            out, JsonArrayWriter.field("backend", JsonText.string(backend)), "steps");
   }
 
   public void step(StepResult step) {

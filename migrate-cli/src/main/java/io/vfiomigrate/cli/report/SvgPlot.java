@@ -18,16 +18,26 @@ final class SvgPlot {
   private static final int TOP = 20;
   private static final int PLOT_HEIGHT = 260;
   private static final List<String> COLORS = List.of("#1f77b4", "#d62728", "#2ca02c");
-  private static final List<String> NAMES = List.of("locked_vm (VmLck)", "pinned_vm (VmPin)", "per-user locked_vm");
+  private static final List<String> NAMES =
+      List.of("locked_vm (VmLck)", "pinned_vm (VmPin)", "per-user locked_vm");
 
   private SvgPlot() {}
 
   static String render(CounterSeries series, String left, String right, long pageSize) {
     StringBuilder svg = new StringBuilder(64 * 1024);
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH)
-        .append("\" height=\"").append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-        .append(HEIGHT).append("\" role=\"img\" aria-label=\"counters over the steps\">\n");
-    svg.append("<rect x=\"0\" y=\"0\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
+    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\" role=\"img\" aria-label=\"counters over the steps\">\n");
+    svg.append("<rect x=\"0\" y=\"0\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
         .append("\" fill=\"#ffffff\"/>\n");
     long peak = Math.max(1, series.peak());
     int plotWidth = WIDTH - LEFT - RIGHT;
@@ -39,9 +49,11 @@ final class SvgPlot {
     return svg.append("</svg>\n").toString();
   }
 
-  private static void axes(StringBuilder svg, CounterSeries series, long peak, long pageSize, int plotWidth) {
+  private static void axes(
+      StringBuilder svg, CounterSeries series, long peak, long pageSize, int plotWidth) {
     int bottom = TOP + PLOT_HEIGHT;
-    svg.append("<g stroke=\"#888\" stroke-width=\"1\" font-family=\"sans-serif\" font-size=\"11\">\n");
+    svg.append(
+        "<g stroke=\"#888\" stroke-width=\"1\" font-family=\"sans-serif\" font-size=\"11\">\n");
     svg.append(line(LEFT, TOP, LEFT, bottom)).append(line(LEFT, bottom, LEFT + plotWidth, bottom));
     long previous = -1;
     for (int tick = 0; tick <= 4; tick++) {
@@ -51,7 +63,8 @@ final class SvgPlot {
       }
       previous = value;
       double y = y(value, peak);
-      svg.append(line(LEFT - 4, y, LEFT + plotWidth, y).replace("/>", " stroke-opacity=\"0.25\"/>"));
+      svg.append(
+          line(LEFT - 4, y, LEFT + plotWidth, y).replace("/>", " stroke-opacity=\"0.25\"/>"));
       svg.append(text(LEFT - 8, y + 4, "end", value + " p"));
       svg.append(text(LEFT - 8, y + 16, "end", bytes(value * pageSize)));
     }
@@ -69,13 +82,18 @@ final class SvgPlot {
     svg.append("</g>\n");
   }
 
-  private static void polyline(StringBuilder svg, CounterSeries series, int s, long peak, int plotWidth) {
+  private static void polyline(
+      StringBuilder svg, CounterSeries series, int s, long peak, int plotWidth) {
     if (series.buckets() == 0) {
       return;
     }
-    svg.append("<polyline fill=\"none\" stroke=\"").append(COLORS.get(s % 3))
-        .append("\" stroke-width=\"").append(s < 3 ? "2" : "2.5").append('"')
-        .append(s < 3 ? "" : " stroke-dasharray=\"6 4\"").append(" points=\"");
+    svg.append("<polyline fill=\"none\" stroke=\"")
+        .append(COLORS.get(s % 3))
+        .append("\" stroke-width=\"")
+        .append(s < 3 ? "2" : "2.5")
+        .append('"')
+        .append(s < 3 ? "" : " stroke-dasharray=\"6 4\"")
+        .append(" points=\"");
     double span = Math.max(1, series.steps() - 1);
     for (int b = 0; b < series.buckets(); b++) {
       double step = Math.min(series.steps() - 1, (double) b * series.width());
@@ -92,10 +110,19 @@ final class SvgPlot {
     for (int s = 0; s < CounterSeries.SERIES; s++) {
       int x = LEFT + (s % 3) * 280;
       int row = y + (s / 3) * 20;
-      svg.append("<line x1=\"").append(x).append("\" y1=\"").append(row - 4).append("\" x2=\"")
-          .append(x + 30).append("\" y2=\"").append(row - 4).append("\" stroke=\"")
-          .append(COLORS.get(s % 3)).append("\" stroke-width=\"2.5\"")
-          .append(s < 3 ? "" : " stroke-dasharray=\"6 4\"").append("/>\n");
+      svg.append("<line x1=\"")
+          .append(x)
+          .append("\" y1=\"")
+          .append(row - 4)
+          .append("\" x2=\"")
+          .append(x + 30)
+          .append("\" y2=\"")
+          .append(row - 4)
+          .append("\" stroke=\"")
+          .append(COLORS.get(s % 3))
+          .append("\" stroke-width=\"2.5\"")
+          .append(s < 3 ? "" : " stroke-dasharray=\"6 4\"")
+          .append("/>\n");
       svg.append(text(x + 36, row, "start", (s < 3 ? left : right) + " " + NAMES.get(s % 3)));
     }
     svg.append("</g>\n");
@@ -106,13 +133,27 @@ final class SvgPlot {
   }
 
   private static String line(double x1, double y1, double x2, double y2) {
-    return "<line x1=\"" + format(x1) + "\" y1=\"" + format(y1) + "\" x2=\"" + format(x2)
-        + "\" y2=\"" + format(y2) + "\"/>\n";
+    return "<line x1=\""
+        + format(x1)
+        + "\" y1=\""
+        + format(y1)
+        + "\" x2=\""
+        + format(x2)
+        + "\" y2=\""
+        + format(y2)
+        + "\"/>\n";
   }
 
   private static String text(double x, double y, String anchor, String text) {
-    return "<text x=\"" + format(x) + "\" y=\"" + format(y) + "\" text-anchor=\"" + anchor
-        + "\" stroke=\"none\" fill=\"#333\">" + Html.escape(text) + "</text>\n";
+    return "<text x=\""
+        + format(x)
+        + "\" y=\""
+        + format(y)
+        + "\" text-anchor=\""
+        + anchor
+        + "\" stroke=\"none\" fill=\"#333\">"
+        + Html.escape(text)
+        + "</text>\n";
   }
 
   private static String format(double value) {

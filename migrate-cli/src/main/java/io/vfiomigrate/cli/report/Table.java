@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * A plain text table: columns as wide as their widest cell, left aligned except the columns marked
- * numeric, two spaces apart, no trailing spaces. Rows are kept until {@link #print}, so callers
- * cap how many they add.
+ * numeric, two spaces apart, no trailing spaces. Rows are kept until {@link #print}, so callers cap
+ * how many they add.
  */
 final class Table {
   private final List<String> headers;
@@ -21,7 +21,8 @@ final class Table {
 
   void add(List<String> row) {
     if (row.size() != headers.size()) {
-      throw new IllegalArgumentException("row of " + row.size() + " cells for " + headers.size() + " columns");
+      throw new IllegalArgumentException(
+          "row of " + row.size() + " cells for " + headers.size() + " columns");
     }
     rows.add(List.copyOf(row));
   }

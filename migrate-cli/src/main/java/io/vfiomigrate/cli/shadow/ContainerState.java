@@ -14,14 +14,14 @@ import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What one side of a replay holds in one container, as far as the trace's events and their
- * outcomes tell: the IOMMU type, the attached groups, the mappings and the pins each emulated
- * group's driver remembers.
+ * What one side of a replay holds in one container, as far as the trace's events and their outcomes
+ * tell: the IOMMU type, the attached groups, the mappings and the pins each emulated group's driver
+ * remembers.
  *
- * <p>Invariants: mappings never overlap (keyed by IOVA, compared unsigned); pins belong to
- * attached emulated groups; {@link #fingerprint()} is the order-independent sum of a hash of every
- * mapping, group and pin, so two containers with equal contents have equal fingerprints (the
- * diff compares containers of the two sides in O(1) per step).
+ * <p>Invariants: mappings never overlap (keyed by IOVA, compared unsigned); pins belong to attached
+ * emulated groups; {@link #fingerprint()} is the order-independent sum of a hash of every mapping,
+ * group and pin, so two containers with equal contents have equal fingerprints (the diff compares
+ * containers of the two sides in O(1) per step).
  */
 public final class ContainerState {
   private final int id;
@@ -59,7 +59,7 @@ public final class ContainerState {
   }
 
   public Map<Integer, GroupKind> groups() {
-    return java.util.Collections.unmodifiableMap(groups);
+    return Collections.unmodifiableMap(groups);
   }
 
   public boolean hasGroupOfKind(GroupKind kind) {
@@ -87,7 +87,7 @@ public final class ContainerState {
   }
 
   public Collection<Mapping> mappings() {
-    return java.util.Collections.unmodifiableCollection(mappings.values());
+    return Collections.unmodifiableCollection(mappings.values());
   }
 
   public long fingerprint() {
@@ -143,8 +143,8 @@ public final class ContainerState {
   }
 
   /**
-   * Distinct pages pinned by the drivers of this container's emulated groups: the pages type1
-   * keeps a vfio_pfn for.
+   * Distinct pages pinned by the drivers of this container's emulated groups: the pages type1 keeps
+   * a vfio_pfn for.
    */
   public long distinctPinnedPages(long pageSize) {
     TreeMap<Long, Long> lastByFirst = new TreeMap<>(Long::compareUnsigned);
@@ -254,8 +254,8 @@ public final class ContainerState {
   }
 
   /**
-   * The drivers that unpin on a dma_unmap callback let go of every pin intersecting {@code
-   * [first, last]}; drivers with the IGNORE policy keep theirs.
+   * The drivers that unpin on a dma_unmap callback let go of every pin intersecting {@code [first,
+   * last]}; drivers with the IGNORE policy keep theirs.
    */
   void notifyUnmap(long first, long last, long pageSize) {
     for (Map.Entry<Integer, DriverPins> entry : pins.entrySet()) {
@@ -269,7 +269,8 @@ public final class ContainerState {
   }
 
   private static long mappingHash(Mapping m) {
-    return hash(hash(hash(2, m.iova(), m.size()), m.vaddr(), m.pid()), m.read() ? 1 : 0, m.write() ? 1 : 0);
+    return hash(
+        hash(hash(2, m.iova(), m.size()), m.vaddr(), m.pid()), m.read() ? 1 : 0, m.write() ? 1 : 0);
   }
 
   private static long pinHash(int group, DriverPin pin) {

@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The pins one emulated group's driver holds: a multiset of {@code (iova, npage)} (a driver may
- * pin the same range twice), in the order of first pinning. Adding and removing a pin is O(1),
- * so a KVMGT-style churn over thousands of held pins stays cheap.
+ * The pins one emulated group's driver holds: a multiset of {@code (iova, npage)} (a driver may pin
+ * the same range twice), in the order of first pinning. Adding and removing a pin is O(1), so a
+ * KVMGT-style churn over thousands of held pins stays cheap.
  */
 final class DriverPins {
   private final LinkedHashMap<DriverPin, Integer> counts = new LinkedHashMap<>();
@@ -33,10 +33,13 @@ final class DriverPins {
     return true;
   }
 
-  /** Forgets every pin intersecting {@code [first, last]}; returns them, one entry per occurrence. */
+  /**
+   * Forgets every pin intersecting {@code [first, last]}; returns them, one entry per occurrence.
+   */
   List<DriverPin> removeIntersecting(long first, long last, long pageSize) {
     List<DriverPin> removed = new ArrayList<>();
-    for (Iterator<Map.Entry<DriverPin, Integer>> it = counts.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<DriverPin, Integer>> it = counts.entrySet().iterator();
+        it.hasNext(); ) {
       Map.Entry<DriverPin, Integer> entry = it.next();
       if (entry.getKey().intersects(first, last, pageSize)) {
         removed.addAll(Collections.nCopies(entry.getValue(), entry.getKey()));

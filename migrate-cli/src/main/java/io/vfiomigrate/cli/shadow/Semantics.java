@@ -1,9 +1,9 @@
 package io.vfiomigrate.cli.shadow;
 
 /**
- * Whose rules a {@link ContainerShadows} follows when it applies an event's outcome: the three
- * ways the project replays a type1 trace differ in what a successful or failed unmap removed and
- * in what the last group's detach leaves behind.
+ * Whose rules a {@link ContainerShadows} follows when it applies an event's outcome: the three ways
+ * the project replays a type1 trace differ in what a successful or failed unmap removed and in what
+ * the last group's detach leaves behind.
  */
 public enum Semantics {
   /**

@@ -83,11 +83,13 @@ public final class Type1Forecast {
       }
       case GROUPDETACH -> {
         ContainerState container = state.container(event.getGroupDetach().getContainer());
-        yield container == null || !container.groups().containsKey(event.getGroupDetach().getGroup())
+        yield container == null
+                || !container.groups().containsKey(event.getGroupDetach().getGroup())
             ? fail("EINVAL", Reason.GROUP_NOT_ATTACHED, "groupDetach.group")
             : SUCCESS;
       }
-      case MAPDMA -> map(state.container(event.getMapDma().getContainer()), event.getMapDma(), pageSize);
+      case MAPDMA ->
+          map(state.container(event.getMapDma().getContainer()), event.getMapDma(), pageSize);
       case UNMAPDMA ->
           unmap(state.container(event.getUnmapDma().getContainer()), event.getUnmapDma(), pageSize);
       case PINPAGES -> pin(state, event.getPinPages(), pageSize);
@@ -103,7 +105,9 @@ public final class Type1Forecast {
     if (container.type() != null) {
       return fail("EINVAL", Reason.ALREADY_SET, "setIommu.type");
     }
-    return container.groups().isEmpty() ? fail("EINVAL", Reason.NO_GROUP, "setIommu.container") : SUCCESS;
+    return container.groups().isEmpty()
+        ? fail("EINVAL", Reason.NO_GROUP, "setIommu.container")
+        : SUCCESS;
   }
 
   private static Forecast map(@Nullable ContainerState container, MapDma map, long pageSize) {

@@ -33,14 +33,19 @@ final class CcwPins implements Scenario {
 
   @Override
   public Set<SynthOption> options() {
-    return EnumSet.of(SynthOption.RAM, SynthOption.BACKING, SynthOption.EVENTS, SynthOption.MEMLOCK);
+    return EnumSet.of(
+        SynthOption.RAM, SynthOption.BACKING, SynthOption.EVENTS, SynthOption.MEMLOCK);
   }
 
   @Override
   public TraceHeader header(SynthParams params) {
     Guest guest = new Guest(Headers.PID, params.ram());
     return Headers.of(
-        "synthetic vfio-ccw channel programs: " + Headers.ram(params) + ", " + params.events() + " events",
+        "synthetic vfio-ccw channel programs: "
+            + Headers.ram(params)
+            + ", "
+            + params.events()
+            + " events",
         List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
         List.of(guest.region(params.backing())));
   }
@@ -50,10 +55,11 @@ final class CcwPins implements Scenario {
     Guest guest = new Guest(Headers.PID, params.ram());
     int pid = guest.pid;
     long[] emitted = {0};
-    Consumer<Type1Event> counted = event -> {
-      emitted[0]++;
-      sink.accept(event);
-    };
+    Consumer<Type1Event> counted =
+        event -> {
+          emitted[0]++;
+          sink.accept(event);
+        };
     counted.accept(Events.open(pid, 1));
     counted.accept(Events.attach(pid, 1, GROUP, GroupKind.EMULATED));
     counted.accept(Events.setIommu(pid, 1));

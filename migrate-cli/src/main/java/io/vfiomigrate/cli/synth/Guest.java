@@ -7,9 +7,9 @@ import io.vfiomigrate.proto.Type1Event;
 import java.util.function.Consumer;
 
 /**
- * One VM's guest RAM as QEMU lays it out on x86: the first 3 GiB at guest physical address 0,
- * the rest above 4 GiB (the PCI hole between), all backed by one host mapping of the VMM.
- * Guest physical addresses are the IOVAs of the container without a vIOMMU.
+ * One VM's guest RAM as QEMU lays it out on x86: the first 3 GiB at guest physical address 0, the
+ * rest above 4 GiB (the PCI hole between), all backed by one host mapping of the VMM. Guest
+ * physical addresses are the IOVAs of the container without a vIOMMU.
  */
 final class Guest {
   static final long VADDR = 0x7f0000000000L;
@@ -33,7 +33,12 @@ final class Guest {
   }
 
   MemoryRegion region(Backing backing) {
-    return MemoryRegion.newBuilder().setPid(pid).setVaddr(VADDR).setSize(ram).setBacking(backing).build();
+    return MemoryRegion.newBuilder()
+        .setPid(pid)
+        .setVaddr(VADDR)
+        .setSize(ram)
+        .setBacking(backing)
+        .build();
   }
 
   /** QEMU's maps of guest RAM into a container: low memory, then high memory if any. */

@@ -1,5 +1,6 @@
 package io.vfiomigrate.cli.synth;
 
+import io.vfiomigrate.cli.HumanFormat;
 import io.vfiomigrate.proto.MemoryRegion;
 import io.vfiomigrate.proto.Task;
 import io.vfiomigrate.proto.TraceHeader;
@@ -9,6 +10,7 @@ import java.util.List;
 final class Headers {
   /** The uid of libvirt's QEMU processes on Debian. */
   static final int UID = 107;
+
   static final int PID = 4242;
 
   private Headers() {}
@@ -27,6 +29,6 @@ final class Headers {
 
   /** {@code 4 GiB THP RAM}. */
   static String ram(SynthParams params) {
-    return io.vfiomigrate.cli.HumanFormat.bytes(params.ram()) + " " + params.backing() + " RAM";
+    return HumanFormat.bytes(params.ram()) + " " + params.backing() + " RAM";
   }
 }

@@ -12,8 +12,8 @@ import java.util.function.Consumer;
 /**
  * A VM with {@code --devices} passthrough devices; {@code --cycles} times, a vGPU (mdev) is
  * hot-plugged, pins 16 guest pages, and is unplugged, then a further passthrough device is
- * hot-plugged and unplugged. Shows that mdev pins on top of a domain are not charged again and
- * that attaching and detaching domains pins nothing new.
+ * hot-plugged and unplugged. Shows that mdev pins on top of a domain are not charged again and that
+ * attaching and detaching domains pins nothing new.
  */
 final class Hotplug implements Scenario {
   static final int VGPU_GROUP = 40;
@@ -33,15 +33,24 @@ final class Hotplug implements Scenario {
   @Override
   public Set<SynthOption> options() {
     return EnumSet.of(
-        SynthOption.DEVICES, SynthOption.RAM, SynthOption.BACKING, SynthOption.CYCLES, SynthOption.MEMLOCK);
+        SynthOption.DEVICES,
+        SynthOption.RAM,
+        SynthOption.BACKING,
+        SynthOption.CYCLES,
+        SynthOption.MEMLOCK);
   }
 
   @Override
   public TraceHeader header(SynthParams params) {
     Guest guest = new Guest(Headers.PID, params.ram());
     return Headers.of(
-        "synthetic hot-plug: " + Headers.ram(params) + ", " + params.devices()
-            + " passthrough device(s), " + params.cycles() + " vGPU and device plug cycles",
+        "synthetic hot-plug: "
+            + Headers.ram(params)
+            + ", "
+            + params.devices()
+            + " passthrough device(s), "
+            + params.cycles()
+            + " vGPU and device plug cycles",
         List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
         List.of(guest.region(params.backing())));
   }

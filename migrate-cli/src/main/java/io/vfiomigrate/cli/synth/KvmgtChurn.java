@@ -10,15 +10,16 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * A KVMGT vGPU (an mdev, no IOMMU group): the guest's graphics driver programs GGTT entries and
- * the mdev pins each target page on its own (single-page vfio_pin_pages) and unpins it when the
- * entry is replaced. Pages come from the GGTT-reachable low guest memory; a quarter of the pins
- * hit a page already pinned (the refcount case). At most {@link #WORKING_SET} pins are held. The
- * trace has exactly {@code --events} events.
+ * A KVMGT vGPU (an mdev, no IOMMU group): the guest's graphics driver programs GGTT entries and the
+ * mdev pins each target page on its own (single-page vfio_pin_pages) and unpins it when the entry
+ * is replaced. Pages come from the GGTT-reachable low guest memory; a quarter of the pins hit a
+ * page already pinned (the refcount case). At most {@link #WORKING_SET} pins are held. The trace
+ * has exactly {@code --events} events.
  */
 final class KvmgtChurn implements Scenario {
   static final int GROUP = 40;
   static final int WORKING_SET = 8192;
+
   /** A 4 GiB GGTT aperture maps 2^20 pages. */
   static final long GGTT_PAGES = 1L << 20;
 
@@ -34,7 +35,8 @@ final class KvmgtChurn implements Scenario {
 
   @Override
   public Set<SynthOption> options() {
-    return EnumSet.of(SynthOption.RAM, SynthOption.BACKING, SynthOption.EVENTS, SynthOption.MEMLOCK);
+    return EnumSet.of(
+        SynthOption.RAM, SynthOption.BACKING, SynthOption.EVENTS, SynthOption.MEMLOCK);
   }
 
   @Override
@@ -51,10 +53,11 @@ final class KvmgtChurn implements Scenario {
     Guest guest = new Guest(Headers.PID, params.ram());
     int pid = guest.pid;
     long[] emitted = {0};
-    Consumer<Type1Event> counted = event -> {
-      emitted[0]++;
-      sink.accept(event);
-    };
+    Consumer<Type1Event> counted =
+        event -> {
+          emitted[0]++;
+          sink.accept(event);
+        };
     counted.accept(Events.open(pid, 1));
     counted.accept(Events.attach(pid, 1, GROUP, GroupKind.EMULATED));
     counted.accept(Events.setIommu(pid, 1));

@@ -43,7 +43,13 @@ final class MultiVm implements Scenario {
       memory.add(guest.region(params.backing()));
     }
     return Headers.of(
-        "synthetic " + params.vms() + " VMs of uid " + Headers.UID + ", " + Headers.ram(params) + " each",
+        "synthetic "
+            + params.vms()
+            + " VMs of uid "
+            + Headers.UID
+            + ", "
+            + Headers.ram(params)
+            + " each",
         tasks,
         memory);
   }
@@ -51,7 +57,8 @@ final class MultiVm implements Scenario {
   @Override
   public void events(SynthParams params, Consumer<Type1Event> sink) {
     for (int vm = 0; vm < params.vms(); vm++) {
-      VmBoot.boot(new Guest(FIRST_PID + vm, params.ram()), vm + 1, VmBoot.FIRST_GROUP + vm, 1, sink);
+      VmBoot.boot(
+          new Guest(FIRST_PID + vm, params.ram()), vm + 1, VmBoot.FIRST_GROUP + vm, 1, sink);
     }
     for (int vm = 0; vm < params.vms(); vm++) {
       VmBoot.shutdown(FIRST_PID + vm, vm + 1, sink);

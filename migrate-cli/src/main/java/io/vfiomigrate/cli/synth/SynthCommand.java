@@ -20,42 +20,88 @@ import org.apache.commons.cli.Options;
 
 /**
  * {@code vfio-migrate synth --scenario NAME [--seed N] [options] -o OUT}: writes a synthetic type1
- * trace, streaming, deterministic for the same options and seed. Scenarios and the options each
- * one reads are in the help and in {@code docs/cli.md}.
+ * trace, streaming, deterministic for the same options and seed. Scenarios and the options each one
+ * reads are in the help and in {@code docs/cli.md}.
  */
 public final class SynthCommand implements Subcommand {
-  static final ImmutableMap<String, Scenario> SCENARIOS = scenarios(
-      new VmBoot(), new KvmgtChurn(), new CcwPins(), new ApQueues(), new Hotplug(), new MultiVm(),
-      new ViommuGuest());
+  static final ImmutableMap<String, Scenario> SCENARIOS =
+      scenarios(
+          new VmBoot(),
+          new KvmgtChurn(),
+          new CcwPins(),
+          new ApQueues(),
+          new Hotplug(),
+          new MultiVm(),
+          new ViommuGuest());
 
   /** Largest guest: the simulated host describes at most 2^50 bytes of memory. */
   static final long MAX_TOTAL_RAM = 1L << 49;
 
   private static final Option SCENARIO =
-      Option.builder().longOpt("scenario").hasArg().argName("NAME").desc(
-          "one of: " + String.join(", ", SCENARIOS.keySet())).get();
+      Option.builder()
+          .longOpt("scenario")
+          .hasArg()
+          .argName("NAME")
+          .desc("one of: " + String.join(", ", SCENARIOS.keySet()))
+          .get();
   private static final Option SEED =
       Option.builder().longOpt("seed").hasArg().argName("N").desc("random seed (default 1)").get();
   private static final Option OUTPUT =
-      Option.builder("o").longOpt("output").hasArg().argName("OUT").desc("the trace to write (.json or .pb)").get();
+      Option.builder("o")
+          .longOpt("output")
+          .hasArg()
+          .argName("OUT")
+          .desc("the trace to write (.json or .pb)")
+          .get();
   private static final Option DEVICES =
-      Option.builder().longOpt("devices").hasArg().argName("N")
-          .desc("passthrough devices, or AP queues (default 1, ap: 4)").get();
+      Option.builder()
+          .longOpt("devices")
+          .hasArg()
+          .argName("N")
+          .desc("passthrough devices, or AP queues (default 1, ap: 4)")
+          .get();
   private static final Option RAM =
-      Option.builder().longOpt("ram").hasArg().argName("SIZE").desc("guest RAM per VM, e.g. 4G or 1T (default 4G)").get();
+      Option.builder()
+          .longOpt("ram")
+          .hasArg()
+          .argName("SIZE")
+          .desc("guest RAM per VM, e.g. 4G or 1T (default 4G)")
+          .get();
   private static final Option BACKING =
-      Option.builder().longOpt("backing").hasArg().argName("KIND")
-          .desc("anon, thp, hugetlb-2m or hugetlb-1g (default thp)").get();
+      Option.builder()
+          .longOpt("backing")
+          .hasArg()
+          .argName("KIND")
+          .desc("anon, thp, hugetlb-2m or hugetlb-1g (default thp)")
+          .get();
   private static final Option EVENTS =
-      Option.builder().longOpt("events").hasArg().argName("N")
-          .desc("events in the trace, for kvmgt-churn, ccw, ap, viommu (default 100000)").get();
+      Option.builder()
+          .longOpt("events")
+          .hasArg()
+          .argName("N")
+          .desc("events in the trace, for kvmgt-churn, ccw, ap, viommu (default 100000)")
+          .get();
   private static final Option VMS =
-      Option.builder().longOpt("vms").hasArg().argName("K").desc("VMs of multi-vm (default 2)").get();
+      Option.builder()
+          .longOpt("vms")
+          .hasArg()
+          .argName("K")
+          .desc("VMs of multi-vm (default 2)")
+          .get();
   private static final Option CYCLES =
-      Option.builder().longOpt("cycles").hasArg().argName("N").desc("plug cycles of hotplug (default 4)").get();
+      Option.builder()
+          .longOpt("cycles")
+          .hasArg()
+          .argName("N")
+          .desc("plug cycles of hotplug (default 4)")
+          .get();
   private static final Option MEMLOCK =
-      Option.builder().longOpt("memlock").hasArg().argName("SIZE")
-          .desc("RLIMIT_MEMLOCK of every task (default RAM + 1G)").get();
+      Option.builder()
+          .longOpt("memlock")
+          .hasArg()
+          .argName("SIZE")
+          .desc("RLIMIT_MEMLOCK of every task (default RAM + 1G)")
+          .get();
 
   private final Terminal terminal;
 
@@ -112,8 +158,11 @@ public final class SynthCommand implements Subcommand {
     Scenario scenario = SCENARIOS.get(line.getOptionValue(SCENARIO));
     if (scenario == null) {
       throw new UsageException(
-          "synth: --scenario: unknown scenario \"" + line.getOptionValue(SCENARIO) + "\" (expected one of "
-              + String.join(", ", SCENARIOS.keySet()) + ")");
+          "synth: --scenario: unknown scenario \""
+              + line.getOptionValue(SCENARIO)
+              + "\" (expected one of "
+              + String.join(", ", SCENARIOS.keySet())
+              + ")");
     }
     if (!line.hasOption(OUTPUT)) {
       throw new UsageException("synth: missing -o OUT (see 'vfio-migrate synth --help')");
@@ -131,14 +180,23 @@ public final class SynthCommand implements Subcommand {
         progress) {
       trace.writeHeader(scenario.header(params));
       long[] written = {0};
-      scenario.events(params, event -> {
-        trace.write(event);
-        progress.update(++written[0]);
-      });
+      scenario.events(
+          params,
+          event -> {
+            trace.write(event);
+            progress.update(++written[0]);
+          });
       events = trace.eventsWritten();
       trace.commit();
     }
-    io.err().println("vfio-migrate: synth: " + scenario.name() + ": " + events + " events written to " + output);
+    io.err()
+        .println(
+            "vfio-migrate: synth: "
+                + scenario.name()
+                + ": "
+                + events
+                + " events written to "
+                + output);
     return ExitCodes.OK;
   }
 
@@ -148,8 +206,13 @@ public final class SynthCommand implements Subcommand {
     long alignment = backingAlignment(backing);
     if (ram == 0 || ram % alignment != 0 || ram > MAX_TOTAL_RAM) {
       throw new UsageException(
-          "synth: --ram: " + ram + " bytes is not a non-zero multiple of " + alignment
-              + " for " + backing + " up to 512 TiB");
+          "synth: --ram: "
+              + ram
+              + " bytes is not a non-zero multiple of "
+              + alignment
+              + " for "
+              + backing
+              + " up to 512 TiB");
     }
     int vms = (int) count(line, VMS, 2, 1, 1024);
     if (ram > MAX_TOTAL_RAM / vms) {
@@ -186,7 +249,15 @@ public final class SynthCommand implements Subcommand {
       // Reported below.
     }
     throw new UsageException(
-        "synth: --" + option.getLongOpt() + ": expected a number from " + min + " to " + max + ", got \"" + value + "\"");
+        "synth: --"
+            + option.getLongOpt()
+            + ": expected a number from "
+            + min
+            + " to "
+            + max
+            + ", got \""
+            + value
+            + "\"");
   }
 
   private static Backing backing(String value) {
@@ -195,8 +266,11 @@ public final class SynthCommand implements Subcommand {
       case "thp" -> Backing.THP;
       case "hugetlb-2m" -> Backing.HUGETLB_2M;
       case "hugetlb-1g" -> Backing.HUGETLB_1G;
-      default -> throw new UsageException(
-          "synth: --backing: expected anon, thp, hugetlb-2m or hugetlb-1g, got \"" + value + "\"");
+      default ->
+          throw new UsageException(
+              "synth: --backing: expected anon, thp, hugetlb-2m or hugetlb-1g, got \""
+                  + value
+                  + "\"");
     };
   }
 

@@ -3,8 +3,8 @@ package io.vfiomigrate.cli.synth;
 import io.vfiomigrate.proto.Backing;
 
 /**
- * The knobs of every scenario; each scenario reads the ones it lists in {@link
- * Scenario#options()}. {@code memlock} is RLIMIT_MEMLOCK of every task in bytes.
+ * The knobs of every scenario; each scenario reads the ones it lists in {@link Scenario#options()}.
+ * {@code memlock} is RLIMIT_MEMLOCK of every task in bytes.
  */
 record SynthParams(
     long seed,

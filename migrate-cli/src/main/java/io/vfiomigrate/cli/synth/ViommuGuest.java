@@ -12,9 +12,9 @@ import java.util.function.Consumer;
 
 /**
  * A guest with a vIOMMU: QEMU gives each of the {@code --devices} passthrough devices its own
- * container (one address space per device) and maps only what the guest's DMA API maps, buffers
- * of 1 to 16 pages at IOVAs the guest allocates, unmapped again when the DMA completes. At most
- * {@link #LIVE} buffers are live per device. The trace has exactly {@code --events} events.
+ * container (one address space per device) and maps only what the guest's DMA API maps, buffers of
+ * 1 to 16 pages at IOVAs the guest allocates, unmapped again when the DMA completes. At most {@link
+ * #LIVE} buffers are live per device. The trace has exactly {@code --events} events.
  */
 final class ViommuGuest implements Scenario {
   static final int LIVE = 256;
@@ -34,15 +34,24 @@ final class ViommuGuest implements Scenario {
   @Override
   public Set<SynthOption> options() {
     return EnumSet.of(
-        SynthOption.DEVICES, SynthOption.RAM, SynthOption.BACKING, SynthOption.EVENTS, SynthOption.MEMLOCK);
+        SynthOption.DEVICES,
+        SynthOption.RAM,
+        SynthOption.BACKING,
+        SynthOption.EVENTS,
+        SynthOption.MEMLOCK);
   }
 
   @Override
   public TraceHeader header(SynthParams params) {
     Guest guest = new Guest(Headers.PID, params.ram());
     return Headers.of(
-        "synthetic vIOMMU guest: " + Headers.ram(params) + ", " + params.devices()
-            + " device(s) with a container each, " + params.events() + " events",
+        "synthetic vIOMMU guest: "
+            + Headers.ram(params)
+            + ", "
+            + params.devices()
+            + " device(s) with a container each, "
+            + params.events()
+            + " events",
         List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
         List.of(guest.region(params.backing())));
   }
@@ -53,10 +62,11 @@ final class ViommuGuest implements Scenario {
     int pid = guest.pid;
     int devices = params.devices();
     long[] emitted = {0};
-    Consumer<Type1Event> counted = event -> {
-      emitted[0]++;
-      sink.accept(event);
-    };
+    Consumer<Type1Event> counted =
+        event -> {
+          emitted[0]++;
+          sink.accept(event);
+        };
     List<List<long[]>> live = new ArrayList<>();
     long[] nextIova = new long[devices];
     for (int d = 0; d < devices; d++) {

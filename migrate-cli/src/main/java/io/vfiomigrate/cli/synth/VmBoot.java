@@ -28,14 +28,19 @@ final class VmBoot implements Scenario {
 
   @Override
   public Set<SynthOption> options() {
-    return EnumSet.of(SynthOption.DEVICES, SynthOption.RAM, SynthOption.BACKING, SynthOption.MEMLOCK);
+    return EnumSet.of(
+        SynthOption.DEVICES, SynthOption.RAM, SynthOption.BACKING, SynthOption.MEMLOCK);
   }
 
   @Override
   public TraceHeader header(SynthParams params) {
     Guest guest = new Guest(Headers.PID, params.ram());
     return Headers.of(
-        "synthetic VM boot: " + Headers.ram(params) + ", " + params.devices() + " passthrough device(s)",
+        "synthetic VM boot: "
+            + Headers.ram(params)
+            + ", "
+            + params.devices()
+            + " passthrough device(s)",
         List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
         List.of(guest.region(params.backing())));
   }
@@ -48,7 +53,8 @@ final class VmBoot implements Scenario {
   }
 
   /** Open, attach {@code devices} IOMMU groups from {@code firstGroup}, TYPE1V2, map RAM. */
-  static void boot(Guest guest, int container, int firstGroup, int devices, Consumer<Type1Event> sink) {
+  static void boot(
+      Guest guest, int container, int firstGroup, int devices, Consumer<Type1Event> sink) {
     sink.accept(Events.open(guest.pid, container));
     for (int i = 0; i < devices; i++) {
       sink.accept(Events.attach(guest.pid, container, firstGroup + i, GroupKind.IOMMU));

@@ -8,8 +8,8 @@ import java.lang.management.MemoryType;
 import java.util.Arrays;
 
 /**
- * Runs one command line in process and prints its wall time and the JVM's peak heap (the sum of
- * the heap pools' peaks): {@code bin/bench migrate-cli --main io.vfiomigrate.cli.bench.CliFootprint
+ * Runs one command line in process and prints its wall time and the JVM's peak heap (the sum of the
+ * heap pools' peaks): {@code bin/bench migrate-cli --main io.vfiomigrate.cli.bench.CliFootprint
  * convert T.pb -o P.pb}. A first argument {@code --fakes} binds the tests' fake backends, so that
  * replay and diff run before the models exist (their figures mean nothing).
  */
@@ -21,7 +21,9 @@ public final class CliFootprint {
     String[] command = fakes ? Arrays.copyOfRange(args, 1, args.length) : args;
     CliApp app = fakes ? FakeBackends.app() : io.vfiomigrate.cli.testing.ProductionApp.create();
     long start = System.nanoTime();
-    int code = app.run(command, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.err);
+    int code =
+        app.run(
+            command, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.err);
     long nanos = System.nanoTime() - start;
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

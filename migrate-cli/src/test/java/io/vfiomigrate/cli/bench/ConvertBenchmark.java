@@ -47,7 +47,15 @@ public class ConvertBenchmark {
     directory = Files.createTempDirectory("convert-bench");
     trace = directory.resolve("trace.pb");
     program = directory.resolve("program.pb");
-    require(CliRun.of("synth", "--scenario", scenario, "--events", Integer.toString(EVENTS), "-o", trace.toString()));
+    require(
+        CliRun.of(
+            "synth",
+            "--scenario",
+            scenario,
+            "--events",
+            Integer.toString(EVENTS),
+            "-o",
+            trace.toString()));
   }
 
   @Benchmark

@@ -72,7 +72,14 @@ public class DiffBenchmark {
     trace.toFile().deleteOnExit();
     directory.toFile().deleteOnExit();
     ConvertBenchmark.require(
-        CliRun.of("synth", "--scenario", scenario, "--events", Integer.toString(EVENTS), "-o", trace.toString()));
+        CliRun.of(
+            "synth",
+            "--scenario",
+            scenario,
+            "--events",
+            Integer.toString(EVENTS),
+            "-o",
+            trace.toString()));
     List<IndexedEvent> read = new ArrayList<>();
     try (TraceReader reader = TraceReader.open(trace)) {
       header = reader.header();
@@ -101,7 +108,11 @@ public class DiffBenchmark {
   public long engine() {
     long[] divergences = {0};
     DiffEngine engine =
-        new DiffEngine(header, Comparison.againstIommufd(Accounting.USER), DiffEngine.Fields.ALL, (d, e) -> divergences[0]++);
+        new DiffEngine(
+            header,
+            Comparison.againstIommufd(Accounting.USER),
+            DiffEngine.Fields.ALL,
+            (d, e) -> divergences[0]++);
     for (int i = 0; i < events.length; i++) {
       engine.accept(events[i], left[i], right[i]);
     }
@@ -114,7 +125,8 @@ public class DiffBenchmark {
     return CliRun.of(app, "diff", "--max-shown", "100", trace.toString()).code();
   }
 
-  private static StepResult step(int index, Type1Event event, AccountingSnapshot zero, long locked, long pinned, long user) {
+  private static StepResult step(
+      int index, Type1Event event, AccountingSnapshot zero, long locked, long pinned, long user) {
     AccountingSnapshot.Builder accounting = zero.toBuilder();
     accounting.getTasksBuilder(0).setLockedVmPages(locked).setPinnedVmPages(pinned);
     accounting.getUsersBuilder(0).setLockedVmPages(user);

@@ -18,8 +18,10 @@ final class TraceConverterTest {
   private static final String MDEV =
       "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\","
           + " \"onUnmap\": \"IGNORE\"}}";
-  private static final String V1 = "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1\"}}";
-  private static final String V2 = "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}";
+  private static final String V1 =
+      "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1\"}}";
+  private static final String V2 =
+      "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}";
 
   @Test
   void eachEventBecomesTheOpsAPortedVmmIssues() {
@@ -32,10 +34,14 @@ final class TraceConverterTest {
                 MDEV,
                 V2,
                 Traces.map(0x100000, 0x200000),
-                "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1049600\", \"npage\": 2, \"read\": true, \"write\": true}}",
-                "{\"pid\": 100, \"unpinPages\": {\"group\": 40, \"iova\": \"1049600\", \"npage\": 2}}",
-                "{\"pid\": 100, \"dmaRw\": {\"group\": 40, \"iova\": \"1049600\", \"length\": \"8\", \"write\": true}}",
-                "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"iova\": \"1048576\", \"size\": \"2097152\"}}",
+                "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1049600\", \"npage\": 2,"
+                    + " \"read\": true, \"write\": true}}",
+                "{\"pid\": 100, \"unpinPages\": {\"group\": 40, \"iova\": \"1049600\", \"npage\":"
+                    + " 2}}",
+                "{\"pid\": 100, \"dmaRw\": {\"group\": 40, \"iova\": \"1049600\", \"length\":"
+                    + " \"8\", \"write\": true}}",
+                "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"iova\": \"1048576\", \"size\":"
+                    + " \"2097152\"}}",
                 "{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 12}}",
                 "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"all\": true}}",
                 "{\"pid\": 100, \"containerClose\": {\"container\": 1}}"));
@@ -48,7 +54,8 @@ final class TraceConverterTest {
             "1 deviceAttach {ctx: 1 device: 2 ioas: 1}",
             "2 accessCreate {ctx: 1 access: 3 needsPinPages: true onUnmap: IGNORE group: 40}",
             "2 accessAttach {ctx: 1 access: 3 ioas: 1}",
-            "4 ioasMap {ctx: 1 ioas: 1 userVa: 139637977776128 iova: 1048576 length: 2097152 readable: true writeable: true fixedIova: true}",
+            "4 ioasMap {ctx: 1 ioas: 1 userVa: 139637977776128 iova: 1048576 length: 2097152"
+                + " readable: true writeable: true fixedIova: true}",
             "5 accessPin {ctx: 1 access: 3 iova: 1048576 length: 8192 write: true}",
             "6 accessUnpin {ctx: 1 access: 3 iova: 1048576 length: 8192}",
             "7 accessRw {ctx: 1 access: 3 iova: 1049600 length: 8 write: true}",
@@ -79,8 +86,10 @@ final class TraceConverterTest {
                 MDEV,
                 V2,
                 Traces.map(0x100000, 0x100000),
-                "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1048576\", \"npage\": 1, \"read\": true}}",
-                "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1052672\", \"npage\": 3, \"read\": true}}",
+                "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1048576\", \"npage\": 1,"
+                    + " \"read\": true}}",
+                "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1052672\", \"npage\": 3,"
+                    + " \"read\": true}}",
                 "{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 40}}"));
 
     assertThat(ops)
@@ -113,16 +122,30 @@ final class TraceConverterTest {
         .noneMatch(op -> op.startsWith("5 "));
     assertThat(warnings(conversions))
         .containsExactly(
-            "2 V1_CONTAINER container 1 selects TYPE1 (v1): native iommufd has no v1; partial unmaps are translated and mdev pins are allowed",
-            "5 V1_PARTIAL_UNMAP v1 unmap of [0x180000, 0x1fffff] starts inside the mapping [0x100000, 0x1fffff]: type1 unmaps nothing and returns 0; converted to nothing",
-            "6 V1_PARTIAL_UNMAP v1 unmap of [0x0, 0x17ffff] covers the start of the mapping [0x100000, 0x1fffff]: type1 removes it whole; converted to an unmap of [0x0, 0x1fffff]",
-            "7 V1_PARTIAL_UNMAP v1 unmap of [0x400000, 0x400fff] covers the start of the mapping [0x400000, 0x4fffff]: type1 removes it whole; converted to an unmap of [0x400000, 0x4fffff]",
-            "8 EMPTY_UNMAP unmap of [0x800000, 0x800fff] where nothing is mapped: type1 returns 0, IOAS_UNMAP fails ENOENT");
+            "2 V1_CONTAINER container 1 selects TYPE1 (v1): native iommufd has no v1; partial"
+                + " unmaps are translated and mdev pins are allowed",
+            "5 V1_PARTIAL_UNMAP v1 unmap of [0x180000, 0x1fffff] starts inside the mapping"
+                + " [0x100000, 0x1fffff]: type1 unmaps nothing and returns 0; converted to nothing",
+            "6 V1_PARTIAL_UNMAP v1 unmap of [0x0, 0x17ffff] covers the start of the mapping"
+                + " [0x100000, 0x1fffff]: type1 removes it whole; converted to an unmap of [0x0,"
+                + " 0x1fffff]",
+            "7 V1_PARTIAL_UNMAP v1 unmap of [0x400000, 0x400fff] covers the start of the mapping"
+                + " [0x400000, 0x4fffff]: type1 removes it whole; converted to an unmap of"
+                + " [0x400000, 0x4fffff]",
+            "8 EMPTY_UNMAP unmap of [0x800000, 0x800fff] where nothing is mapped: type1 returns 0,"
+                + " IOAS_UNMAP fails ENOENT");
   }
 
   @Test
   void aV2UnmapOfWholeMappingsNeedsNoWarning() {
-    Conversion[] conversions = convert(Accounting.USER, OPEN, PASSTHROUGH, V2, Traces.map(0x100000, 0x100000), Traces.unmap(0, 0x400000));
+    Conversion[] conversions =
+        convert(
+            Accounting.USER,
+            OPEN,
+            PASSTHROUGH,
+            V2,
+            Traces.map(0x100000, 0x100000),
+            Traces.unmap(0, 0x400000));
 
     assertThat(warnings(conversions)).isEmpty();
     assertThat(ops(conversions)).last().isEqualTo("4 ioasUnmap {ctx: 1 ioas: 1 length: 4194304}");
@@ -141,7 +164,8 @@ final class TraceConverterTest {
     assertThat(conversions[3].ops()).isEmpty();
     assertThat(warnings(conversions))
         .containsExactly(
-            "3 UNMAP_ALL_WITH_RANGE unmap ALL with iova 0x1000 size 0x0: type1 refuses it (EINVAL) and unmaps nothing; dropped");
+            "3 UNMAP_ALL_WITH_RANGE unmap ALL with iova 0x1000 size 0x0: type1 refuses it (EINVAL)"
+                + " and unmaps nothing; dropped");
   }
 
   @Test
@@ -157,7 +181,8 @@ final class TraceConverterTest {
 
     assertThat(warnings(conversions))
         .containsExactly(
-            "4 EMPTY_UNMAP unmap of [0x100000, 0x1fffff] where nothing is mapped: type1 returns 0, IOAS_UNMAP fails ENOENT");
+            "4 EMPTY_UNMAP unmap of [0x100000, 0x1fffff] where nothing is mapped: type1 returns 0,"
+                + " IOAS_UNMAP fails ENOENT");
   }
 
   @Test
@@ -166,7 +191,8 @@ final class TraceConverterTest {
         convert(
             Accounting.USER,
             OPEN,
-            "{\"pid\": 100, \"pinPages\": {\"group\": 7, \"iova\": \"0\", \"npage\": 1, \"read\": true}}",
+            "{\"pid\": 100, \"pinPages\": {\"group\": 7, \"iova\": \"0\", \"npage\": 1, \"read\":"
+                + " true}}",
             "{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 7}}");
 
     assertThat(ops(conversions)).contains("1 accessPin {length: 4096}");
@@ -193,9 +219,20 @@ final class TraceConverterTest {
     for (Conversion conversion : conversions) {
       for (IommufdOp op : conversion.ops()) {
         assertThat(op.getPid()).isEqualTo(100);
-        String text = op.toBuilder().clearPid().clearSourceEvent().build().toString().replace("\n", " ").replaceAll(" +", " ").trim();
+        String text =
+            op.toBuilder()
+                .clearPid()
+                .clearSourceEvent()
+                .build()
+                .toString()
+                .replace("\n", " ")
+                .replaceAll(" +", " ")
+                .trim();
         // "ioasMap { ctx: 1 ... }" -> "ioasMap {ctx: 1 ...}"
-        lines.add(op.getSourceEvent() + " " + text.replace("{ ", "{").replace(" }", "}").replace("ioas_map", "ioasMap"));
+        lines.add(
+            op.getSourceEvent()
+                + " "
+                + text.replace("{ ", "{").replace(" }", "}").replace("ioas_map", "ioasMap"));
       }
     }
     return lines;

@@ -29,7 +29,9 @@ final class DiffCommandTest {
 
     assertThat(run.code()).isEqualTo(ExitCodes.SOFTWARE);
     assertThat(run.err())
-        .isEqualTo("vfio-migrate: backend type1 is not available in this build (the type1-legacy model is not bound)\n");
+        .isEqualTo(
+            "vfio-migrate: backend type1 is not available in this build (the type1-legacy model is"
+                + " not bound)\n");
   }
 
   @Test
@@ -39,7 +41,9 @@ final class DiffCommandTest {
     assertThat(run.code()).isEqualTo(ExitCodes.FINDINGS);
     assertThat(run.out())
         .startsWith(
-            "type1 vs iommufd on " + VM + ": 6 divergences at 2 steps of 7, all explained by known model differences\n"
+            "type1 vs iommufd on "
+                + VM
+                + ": 6 divergences at 2 steps of 7, all explained by known model differences\n"
                 + "\n"
                 + "by rule:\n"
                 + "  rule                    divergences  first step\n"
@@ -47,8 +51,10 @@ final class DiffCommandTest {
                 + "  pinned-vm-iommufd-only            2           3\n"
                 + "\n"
                 + "step 3: mapDma c1 iova 0x0 size 768 MiB (196608 pages) vaddr 0x7f0000000000 rw\n"
-                + "  tasks[pid=4242].lockedVmPages: type1 196608 pages, iommufd 0 pages  [per-user-accounting]\n"
-                + "      iommufd's USER accounting charges user_struct->locked_vm of uid 107, not mm->locked_vm: VmLck of pid 4242 stays 0\n");
+                + "  tasks[pid=4242].lockedVmPages: type1 196608 pages, iommufd 0 pages "
+                + " [per-user-accounting]\n"
+                + "      iommufd's USER accounting charges user_struct->locked_vm of uid 107, not"
+                + " mm->locked_vm: VmLck of pid 4242 stays 0\n");
   }
 
   @Test
@@ -58,7 +64,9 @@ final class DiffCommandTest {
     assertThat(run.code()).isEqualTo(ExitCodes.FINDINGS);
     assertThat(run.out().lines().findFirst().orElseThrow())
         .isEqualTo(
-            "type1 vs compat on " + VM + ": UNEXPLAINED: 2 of 4 divergences at 2 steps of 7 match no known"
+            "type1 vs compat on "
+                + VM
+                + ": UNEXPLAINED: 2 of 4 divergences at 2 steps of 7 match no known"
                 + " model difference (first at step 3): a model bug or a rule the catalogue lacks");
     assertThat(run.out()).contains("[unexplained]");
   }
@@ -96,6 +104,8 @@ final class DiffCommandTest {
     try (Stream<Path> files = Files.list(directory)) {
       assertThat(files).containsExactly(html);
     }
+    Path plain = Files.createFile(directory.resolve("plain.html"));
+    assertThat(Files.getPosixFilePermissions(html)).isEqualTo(Files.getPosixFilePermissions(plain));
   }
 
   @Test
@@ -103,10 +113,12 @@ final class DiffCommandTest {
     Path input = directory.resolve("vm.json");
     Files.copy(Path.of(VM), input);
 
-    CliRun run = CliRun.of(FakeBackends.app(), "diff", input.toString(), "--html", input.toString());
+    CliRun run =
+        CliRun.of(FakeBackends.app(), "diff", input.toString(), "--html", input.toString());
 
     assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
-    assertThat(run.err()).isEqualTo("vfio-migrate: " + input + ": not usable for the HTML report\n");
+    assertThat(run.err())
+        .isEqualTo("vfio-migrate: " + input + ": not usable for the HTML report\n");
     assertThat(Files.readString(input)).isEqualTo(Files.readString(Path.of(VM)));
   }
 
@@ -124,7 +136,8 @@ final class DiffCommandTest {
     CliRun run = CliRun.of(FakeBackends.app(), "diff", trace.toString());
 
     assertThat(run.code()).isEqualTo(ExitCodes.OK);
-    assertThat(run.out()).isEqualTo("type1 vs iommufd on " + trace + ": no divergence in 2 steps\n");
+    assertThat(run.out())
+        .isEqualTo("type1 vs iommufd on " + trace + ": no divergence in 2 steps\n");
   }
 
   @Test
@@ -132,9 +145,11 @@ final class DiffCommandTest {
     assertThat(CliRun.of("diff", "--against", "type1", VM).err())
         .isEqualTo("vfio-migrate: diff: --against: expected compat or iommufd, got \"type1\"\n");
     assertThat(CliRun.of("diff", "--against", "compat", "--accounting", "user", VM).err())
-        .isEqualTo("vfio-migrate: diff: --accounting applies to --against iommufd only (compat is MM)\n");
+        .isEqualTo(
+            "vfio-migrate: diff: --accounting applies to --against iommufd only (compat is MM)\n");
     assertThat(CliRun.of("diff", "--max-shown", "-3", VM).err())
         .isEqualTo("vfio-migrate: diff: --max-shown: expected a count, got \"-3\"\n");
-    assertThat(CliRun.of("diff", "--progress", "--no-progress", VM).code()).isEqualTo(ExitCodes.USAGE);
+    assertThat(CliRun.of("diff", "--progress", "--no-progress", VM).code())
+        .isEqualTo(ExitCodes.USAGE);
   }
 }

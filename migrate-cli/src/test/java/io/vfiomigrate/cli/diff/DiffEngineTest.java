@@ -17,17 +17,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The rules the oracle cannot exercise (per-user counters, pin references, drivers that ignore the
- * unmap callback), on the figures the spec's worked examples give for type1 and for iommufd in
- * USER accounting. One task, pid 100 of uid 1000.
+ * unmap callback), on the figures the spec's worked examples give for type1 and for iommufd in USER
+ * accounting. One task, pid 100 of uid 1000.
  */
 final class DiffEngineTest {
   private static final String OPEN = "{\"pid\": 100, \"containerOpen\": {\"container\": 1}}";
   private static final String PASSTHROUGH =
       "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 12, \"kind\": \"IOMMU\"}}";
-  private static final String V2 = "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}";
+  private static final String V2 =
+      "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}";
   private static final String MAP_1024 =
-      "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \"139637976727552\", \"iova\": \"1048576\", \"size\": \"4194304\", \"read\": true, \"write\": true}}";
-  private static final String UNMAP_ALL = "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"all\": true}}";
+      "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \"139637976727552\", \"iova\":"
+          + " \"1048576\", \"size\": \"4194304\", \"read\": true, \"write\": true}}";
+  private static final String UNMAP_ALL =
+      "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"all\": true}}";
 
   /** C4: mdev pins while an IOMMU domain exists. type1 pins those pages a second time. */
   @Test
@@ -37,19 +40,31 @@ final class DiffEngineTest {
             new String[] {
               OPEN,
               PASSTHROUGH,
-              "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\"}}",
+              "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\":"
+                  + " \"EMULATED\"}}",
               V2,
               MAP_1024,
-              "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1048576\", \"npage\": 4, \"read\": true, \"write\": true}}",
+              "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1048576\", \"npage\": 4,"
+                  + " \"read\": true, \"write\": true}}",
               UNMAP_ALL
             },
             new long[][] {
-              {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0},
-              {1024, 0, 0, 1024, 1024}, {1024, 0, 0, 1024, 1028}, {0, 0, 0, 0, 0}
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {1024, 0, 0, 1024, 1024},
+              {1024, 0, 0, 1024, 1028},
+              {0, 0, 0, 0, 0}
             },
             new long[][] {
-              {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0},
-              {0, 1024, 1024, 1024, 1024}, {0, 1024, 1024, 1024, 1024}, {0, 0, 0, 0, 0}
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 1024, 1024, 1024, 1024},
+              {0, 1024, 1024, 1024, 1024},
+              {0, 0, 0, 0, 0}
             },
             4194304);
 
@@ -68,34 +83,67 @@ final class DiffEngineTest {
         diff(
             new String[] {
               OPEN,
-              "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\", \"onUnmap\": \"IGNORE\"}}",
+              "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\":"
+                  + " \"EMULATED\", \"onUnmap\": \"IGNORE\"}}",
               V2,
               MAP_1024,
-              "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1048576\", \"npage\": 1, \"read\": true}}",
+              "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"1048576\", \"npage\": 1,"
+                  + " \"read\": true}}",
               UNMAP_ALL
             },
-            new long[][] {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {1, 0, 0, 1, 1}, {1, 0, 0, 1, 1}},
-            new long[][] {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 1, 1, 1, 1}, {0, 1, 1, 1, 1}},
+            new long[][] {
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {1, 0, 0, 1, 1},
+              {1, 0, 0, 1, 1}
+            },
+            new long[][] {
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 1, 1, 1, 1},
+              {0, 1, 1, 1, 1}
+            },
             -1);
 
     assertThat(divergences).contains("5 errno BUG EDEADLOCK unmap-ignored-by-driver");
   }
 
   /**
-   * type1 releases the backend with the last group; iommufd keeps the IOAS, whose area a new
-   * domain pins again: the charge that appears at the re-attach follows from the detach.
+   * type1 releases the backend with the last group; iommufd keeps the IOAS, whose area a new domain
+   * pins again: the charge that appears at the re-attach follows from the detach.
    */
   @Test
   void aStateDifferenceWithoutADivergentResultIsNamedLater() {
     List<Divergence> divergences =
         engineDiff(
             new String[] {
-              OPEN, PASSTHROUGH, V2, MAP_1024,
+              OPEN,
+              PASSTHROUGH,
+              V2,
+              MAP_1024,
               "{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 12}}",
               PASSTHROUGH
             },
-            new long[][] {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {1024, 0, 0, 1024, 1024}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}},
-            new long[][] {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 1024, 1024, 1024, 1024}, {0, 0, 0, 0, 0}, {0, 1024, 1024, 1024, 1024}},
+            new long[][] {
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {1024, 0, 0, 1024, 1024},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0}
+            },
+            new long[][] {
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 1024, 1024, 1024, 1024},
+              {0, 0, 0, 0, 0},
+              {0, 1024, 1024, 1024, 1024}
+            },
             -1);
 
     assertThat(divergences)
@@ -106,8 +154,8 @@ final class DiffEngineTest {
               assertThat(d.getRule()).isEqualTo("follows-step");
               assertThat(d.getExplanation())
                   .isEqualTo(
-                      "the pages charged to pid 100 differ by +1024 pages, changed at this step on a"
-                          + " state that differs since step 4 (last-detach-releases)");
+                      "the pages charged to pid 100 differ by +1024 pages, changed at this step on"
+                          + " a state that differs since step 4 (last-detach-releases)");
             });
   }
 
@@ -117,8 +165,12 @@ final class DiffEngineTest {
     List<String> divergences =
         diff(
             new String[] {OPEN, PASSTHROUGH, V2, MAP_1024},
-            new long[][] {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {1024, 0, 0, 1024, 1024}},
-            new long[][] {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {1024, 1024, 1000, 1024, 1024}},
+            new long[][] {
+              {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {1024, 0, 0, 1024, 1024}
+            },
+            new long[][] {
+              {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {1024, 1024, 1000, 1024, 1024}
+            },
             -1);
 
     assertThat(divergences)
@@ -131,9 +183,30 @@ final class DiffEngineTest {
   void aDivergenceIsReportedAgainOnlyWhenItsValuesChange() {
     List<String> divergences =
         diff(
-            new String[] {OPEN, PASSTHROUGH, V2, MAP_1024, "{\"pid\": 100, \"dmaRw\": {\"group\": 40, \"iova\": \"0\", \"length\": \"8\"}}", UNMAP_ALL},
-            new long[][] {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {1024, 0, 0, 1024, 1024}, {1024, 0, 0, 1024, 1024}, {0, 0, 0, 0, 0}},
-            new long[][] {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}, {0, 1024, 1024, 1024, 1024}, {0, 1024, 1024, 1024, 1024}, {0, 0, 0, 0, 0}},
+            new String[] {
+              OPEN,
+              PASSTHROUGH,
+              V2,
+              MAP_1024,
+              "{\"pid\": 100, \"dmaRw\": {\"group\": 40, \"iova\": \"0\", \"length\": \"8\"}}",
+              UNMAP_ALL
+            },
+            new long[][] {
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {1024, 0, 0, 1024, 1024},
+              {1024, 0, 0, 1024, 1024},
+              {0, 0, 0, 0, 0}
+            },
+            new long[][] {
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 0, 0, 0, 0},
+              {0, 1024, 1024, 1024, 1024},
+              {0, 1024, 1024, 1024, 1024},
+              {0, 0, 0, 0, 0}
+            },
             4194304);
 
     assertThat(divergences).extracting(line -> line.substring(0, 2)).containsOnly("3 ");
@@ -142,8 +215,16 @@ final class DiffEngineTest {
   private static List<String> diff(String[] events, long[][] left, long[][] right, long unmapAll) {
     List<String> lines = new ArrayList<>();
     for (Divergence d : engineDiff(events, left, right, unmapAll)) {
-      lines.add(d.getStep() + " " + d.getField() + " " + d.getLeft() + " " + d.getRight() + " "
-          + (d.getRule().isEmpty() ? "UNEXPLAINED" : d.getRule()));
+      lines.add(
+          d.getStep()
+              + " "
+              + d.getField()
+              + " "
+              + d.getLeft()
+              + " "
+              + d.getRight()
+              + " "
+              + (d.getRule().isEmpty() ? "UNEXPLAINED" : d.getRule()));
     }
     return lines;
   }
@@ -153,12 +234,16 @@ final class DiffEngineTest {
    * last step, whose errno is BUG / EDEADLOCK when {@code unmapAll} is -1 and the last event
    * unmaps; an unmap ALL reports {@code unmapAll} bytes on both sides otherwise.
    */
-  private static List<Divergence> engineDiff(String[] events, long[][] left, long[][] right, long unmapAll) {
+  private static List<Divergence> engineDiff(
+      String[] events, long[][] left, long[][] right, long unmapAll) {
     Type1Trace trace = Traces.trace(events);
     List<Divergence> divergences = new ArrayList<>();
     DiffEngine engine =
         new DiffEngine(
-            trace.getHeader(), Comparison.againstIommufd(Accounting.USER), DiffEngine.Fields.ALL, (d, e) -> divergences.add(d));
+            trace.getHeader(),
+            Comparison.againstIommufd(Accounting.USER),
+            DiffEngine.Fields.ALL,
+            (d, e) -> divergences.add(d));
     for (int i = 0; i < events.length; i++) {
       boolean unmap = trace.getEvents(i).hasUnmapDma();
       boolean crash = unmap && unmapAll == -1;
@@ -177,7 +262,11 @@ final class DiffEngineTest {
         .setUnmapped(unmapped)
         .setAccounting(
             AccountingSnapshot.newBuilder()
-                .addTasks(TaskAccounting.newBuilder().setPid(100).setLockedVmPages(row[0]).setPinnedVmPages(row[1]))
+                .addTasks(
+                    TaskAccounting.newBuilder()
+                        .setPid(100)
+                        .setLockedVmPages(row[0])
+                        .setPinnedVmPages(row[1]))
                 .addUsers(UserAccounting.newBuilder().setUid(1000).setLockedVmPages(row[2]))
                 .setPinnedPages(row[3])
                 .setPinRefs(row[4]))

@@ -108,11 +108,18 @@ final class OracleDiffTest {
     for (int step : candidates) {
       int pid = steps.get(step).getAccounting().getTasks(0).getPid();
       List<Divergence> perturbed =
-          OracleDiffs.diff(oracle, trace, right, result -> result.getIndex() >= step ? addPinned(result, 3) : result);
+          OracleDiffs.diff(
+              oracle,
+              trace,
+              right,
+              result -> result.getIndex() >= step ? addPinned(result, 3) : result);
 
       assertThat(perturbed)
           .as("step %d of %s", step, trace)
-          .filteredOn(d -> d.getStep() == step && d.getField().equals("tasks[pid=" + pid + "].pinnedVmPages"))
+          .filteredOn(
+              d ->
+                  d.getStep() == step
+                      && d.getField().equals("tasks[pid=" + pid + "].pinnedVmPages"))
           .singleElement()
           .satisfies(d -> assertThat(d.getRule()).isEmpty());
     }
@@ -121,12 +128,21 @@ final class OracleDiffTest {
   private static StepResult addPinned(StepResult step, long pages) {
     StepResult.Builder builder = step.toBuilder();
     TaskAccounting task = step.getAccounting().getTasks(0);
-    builder.getAccountingBuilder().setTasks(0, task.toBuilder().setPinnedVmPages(task.getPinnedVmPages() + pages));
+    builder
+        .getAccountingBuilder()
+        .setTasks(0, task.toBuilder().setPinnedVmPages(task.getPinnedVmPages() + pages));
     return builder.build();
   }
 
   private static String line(Divergence d) {
-    return d.getStep() + " " + d.getField() + " " + d.getLeft() + " " + d.getRight() + " "
+    return d.getStep()
+        + " "
+        + d.getField()
+        + " "
+        + d.getLeft()
+        + " "
+        + d.getRight()
+        + " "
         + (d.getRule().isEmpty() ? "UNEXPLAINED" : d.getRule());
   }
 

@@ -9,12 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
-/** Runs the diff engine on the oracle's real results of one trace: type1 against compat or iommufd. */
+/**
+ * Runs the diff engine on the oracle's real results of one trace: type1 against compat or iommufd.
+ */
 final class OracleDiffs {
   private OracleDiffs() {}
 
   static Comparison comparison(String right) {
-    return right.equals("compat") ? Comparison.againstCompat() : Comparison.againstIommufd(Accounting.USER);
+    return right.equals("compat")
+        ? Comparison.againstCompat()
+        : Comparison.againstIommufd(Accounting.USER);
   }
 
   static List<Divergence> diff(OracleResults oracle, String trace, String right) {
@@ -30,9 +34,13 @@ final class OracleDiffs {
     List<Divergence> divergences = new ArrayList<>();
     DiffEngine engine =
         new DiffEngine(
-            events.getHeader(), comparison(right), DiffEngine.Fields.TASKS, (d, e) -> divergences.add(d));
+            events.getHeader(),
+            comparison(right),
+            DiffEngine.Fields.TASKS,
+            (d, e) -> divergences.add(d));
     for (int i = 0; i < left.size(); i++) {
-      engine.accept(new IndexedEvent(i, events.getEvents(i)), left.get(i), change.apply(other.get(i)));
+      engine.accept(
+          new IndexedEvent(i, events.getEvents(i)), left.get(i), change.apply(other.get(i)));
     }
     return divergences;
   }

@@ -36,12 +36,18 @@ final class OracleJsonReportsTest {
     json.finish();
 
     assertThat(streamed.toString())
-        .isEqualTo(MessageFiles.toJson(ReplayResult.newBuilder().setBackend(backend).addAllSteps(steps).build()));
+        .isEqualTo(
+            MessageFiles.toJson(
+                ReplayResult.newBuilder().setBackend(backend).addAllSteps(steps).build()));
     Golden.assertMatches("json/" + trace + "." + backend + ".replay.json", streamed.toString());
   }
 
   @ParameterizedTest
-  @CsvSource({"dma-entry-limit, compat", "c7-two-processes-one-user, iommufd", "unmap-v1-covers-start, compat"})
+  @CsvSource({
+    "dma-entry-limit, compat",
+    "c7-two-processes-one-user, iommufd",
+    "unmap-v1-covers-start, compat"
+  })
   void diffJson(String trace, String right) throws IOException {
     List<Divergence> divergences = OracleDiffs.diff(OracleResults.load(), trace, right);
     StringBuilder streamed = new StringBuilder();
@@ -52,7 +58,11 @@ final class OracleJsonReportsTest {
     assertThat(streamed.toString())
         .isEqualTo(
             MessageFiles.toJson(
-                DiffReport.newBuilder().setLeft("type1").setRight(right).addAllDivergences(divergences).build()));
+                DiffReport.newBuilder()
+                    .setLeft("type1")
+                    .setRight(right)
+                    .addAllDivergences(divergences)
+                    .build()));
     Golden.assertMatches("json/" + trace + "." + right + ".diff.json", streamed.toString());
   }
 
@@ -61,7 +71,8 @@ final class OracleJsonReportsTest {
     StringBuilder steps = new StringBuilder();
     StepJson replay = new StepJson(steps, "ty\"pe<1>");
     replay.finish();
-    assertThat(steps.toString()).isEqualTo(MessageFiles.toJson(ReplayResult.newBuilder().setBackend("ty\"pe<1>").build()));
+    assertThat(steps.toString())
+        .isEqualTo(MessageFiles.toJson(ReplayResult.newBuilder().setBackend("ty\"pe<1>").build()));
 
     Divergence odd =
         Divergence.newBuilder()
@@ -78,6 +89,11 @@ final class OracleJsonReportsTest {
     assertThat(divergences.toString())
         .isEqualTo(
             MessageFiles.toJson(
-                DiffReport.newBuilder().setLeft("a").setRight("b").addDivergences(odd).addDivergences(odd).build()));
+                DiffReport.newBuilder()
+                    .setLeft("a")
+                    .setRight("b")
+                    .addDivergences(odd)
+                    .addDivergences(odd)
+                    .build()));
   }
 }

@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The oracle's ground truth (what Linux 6.12.117 reported per event and backend, in
- * {@code oracle/golden-6.12.json}) as StepResult streams, with the harness quirks of the oracle's
- * README undone so that the figures mean what a model's steps mean:
+ * The oracle's ground truth (what Linux 6.12.117 reported per event and backend, in {@code
+ * oracle/golden-6.12.json}) as StepResult streams, with the harness quirks of the oracle's README
+ * undone so that the figures mean what a model's steps mean:
  *
  * <ul>
  *   <li>a failed type1 unmap reports 0 (the kernel writes nothing back; the harness printed the
@@ -50,7 +50,8 @@ public final class OracleResults {
   }
 
   public static OracleResults load() throws IOException {
-    try (Reader reader = Files.newBufferedReader(DIRECTORY.resolve("golden-6.12.json"), StandardCharsets.UTF_8)) {
+    try (Reader reader =
+        Files.newBufferedReader(DIRECTORY.resolve("golden-6.12.json"), StandardCharsets.UTF_8)) {
       return new OracleResults(JsonParser.parseReader(reader).getAsJsonObject());
     }
   }
@@ -98,7 +99,8 @@ public final class OracleResults {
   }
 
   private static AccountingSnapshot accounting(TraceHeader header, JsonArray tasks) {
-    AccountingSnapshot.Builder builder = io.vfiomigrate.cli.replay.Snapshots.zero(header).toBuilder().clearTasks();
+    AccountingSnapshot.Builder builder =
+        io.vfiomigrate.cli.replay.Snapshots.zero(header).toBuilder().clearTasks();
     List<TaskAccounting> sorted = new ArrayList<>();
     for (JsonElement element : tasks) {
       JsonObject task = element.getAsJsonObject();
@@ -115,7 +117,8 @@ public final class OracleResults {
 
   private static Path directory() {
     try {
-      return Path.of(OracleResults.class.getResource("/oracle/golden-6.12.json").toURI()).getParent();
+      return Path.of(OracleResults.class.getResource("/oracle/golden-6.12.json").toURI())
+          .getParent();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }

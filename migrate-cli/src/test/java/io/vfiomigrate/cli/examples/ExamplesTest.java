@@ -40,7 +40,9 @@ final class ExamplesTest {
       if (event.hasExpect()) {
         assertThat(type1.get(i).getErrno()).as("event %d", i).isEqualTo(Outcomes.expected(event));
         if (event.hasUnmapDma()) {
-          assertThat(type1.get(i).getUnmapped()).as("event %d", i).isEqualTo(event.getExpect().getUnmapped());
+          assertThat(type1.get(i).getUnmapped())
+              .as("event %d", i)
+              .isEqualTo(event.getExpect().getUnmapped());
         }
       }
     }
@@ -51,9 +53,21 @@ final class ExamplesTest {
     StringBuilder all = new StringBuilder();
     for (ExampleFigures example : ExampleFigures.values()) {
       for (Divergence d : diff(example)) {
-        assertThat(d.getRule()).as("%s step %d %s", example.name, d.getStep(), d.getField()).isNotEmpty();
-        all.append(example.name).append(' ').append(d.getStep()).append(' ').append(d.getField()).append(' ')
-            .append(d.getLeft()).append(' ').append(d.getRight()).append(' ').append(d.getRule()).append('\n');
+        assertThat(d.getRule())
+            .as("%s step %d %s", example.name, d.getStep(), d.getField())
+            .isNotEmpty();
+        all.append(example.name)
+            .append(' ')
+            .append(d.getStep())
+            .append(' ')
+            .append(d.getField())
+            .append(' ')
+            .append(d.getLeft())
+            .append(' ')
+            .append(d.getRight())
+            .append(' ')
+            .append(d.getRule())
+            .append('\n');
       }
     }
     Golden.assertMatches("examples/expected-diffs.txt", all.toString());
@@ -61,8 +75,10 @@ final class ExamplesTest {
 
   @Test
   void eachExampleShowsWhatItsReadmeLineSays() {
-    assertThat(rules(ExampleFigures.PASSTHROUGH_VM)).containsOnly("per-user-accounting", "pinned-vm-iommufd-only");
-    assertThat(rules(ExampleFigures.VGPU_VM)).containsOnly("per-user-accounting", "pinned-vm-iommufd-only");
+    assertThat(rules(ExampleFigures.PASSTHROUGH_VM))
+        .containsOnly("per-user-accounting", "pinned-vm-iommufd-only");
+    assertThat(rules(ExampleFigures.VGPU_VM))
+        .containsOnly("per-user-accounting", "pinned-vm-iommufd-only");
     assertThat(diff(ExampleFigures.PASSTHROUGH_VGPU_HOTPLUG))
         .filteredOn(d -> d.getField().equals("pinRefs"))
         .extracting(d -> d.getStep() + " " + d.getLeft() + " " + d.getRight() + " " + d.getRule())
@@ -71,9 +87,12 @@ final class ExamplesTest {
         .filteredOn(d -> d.getField().equals("errno") || d.getField().equals("unmapped"))
         .extracting(d -> d.getStep() + " " + d.getField() + " " + d.getRule())
         .containsExactly("8 errno per-user-limit", "12 unmapped follows-step");
-    assertThat(diff(ExampleFigures.RLIMIT_MEMLOCK_FAILURE)).noneMatch(d -> d.getField().equals("errno"));
-    assertThat(rules(ExampleFigures.CAP_IPC_LOCK_VM)).containsOnly("cap-ipc-lock", "pinned-vm-iommufd-only");
-    assertThat(diff(ExampleFigures.V1_LEGACY_UNMAPS)).noneMatch(d -> d.getField().equals("unmapped"));
+    assertThat(diff(ExampleFigures.RLIMIT_MEMLOCK_FAILURE))
+        .noneMatch(d -> d.getField().equals("errno"));
+    assertThat(rules(ExampleFigures.CAP_IPC_LOCK_VM))
+        .containsOnly("cap-ipc-lock", "pinned-vm-iommufd-only");
+    assertThat(diff(ExampleFigures.V1_LEGACY_UNMAPS))
+        .noneMatch(d -> d.getField().equals("unmapped"));
   }
 
   @ParameterizedTest
@@ -84,7 +103,12 @@ final class ExamplesTest {
 
     assertThat(run.code()).isEqualTo(ExitCodes.OK);
     assertThat(run.out())
-        .isEqualTo(MessageFiles.toJson(ReplayResult.newBuilder().setBackend("type1").addAllSteps(example.type1()).build()));
+        .isEqualTo(
+            MessageFiles.toJson(
+                ReplayResult.newBuilder()
+                    .setBackend("type1")
+                    .addAllSteps(example.type1())
+                    .build()));
   }
 
   @ParameterizedTest
@@ -95,7 +119,12 @@ final class ExamplesTest {
 
     assertThat(run.code()).isEqualTo(ExitCodes.OK);
     assertThat(run.out())
-        .isEqualTo(MessageFiles.toJson(ReplayResult.newBuilder().setBackend("iommufd").addAllSteps(example.iommufd()).build()));
+        .isEqualTo(
+            MessageFiles.toJson(
+                ReplayResult.newBuilder()
+                    .setBackend("iommufd")
+                    .addAllSteps(example.iommufd())
+                    .build()));
   }
 
   @ParameterizedTest
@@ -109,7 +138,11 @@ final class ExamplesTest {
     assertThat(run.out())
         .isEqualTo(
             MessageFiles.toJson(
-                DiffReport.newBuilder().setLeft("type1").setRight("iommufd").addAllDivergences(expected).build()));
+                DiffReport.newBuilder()
+                    .setLeft("type1")
+                    .setRight("iommufd")
+                    .addAllDivergences(expected)
+                    .build()));
   }
 
   private static List<String> rules(ExampleFigures example) {

@@ -22,19 +22,29 @@ final class ContainerReplayTest {
   private static final String MDEV_UNPIN =
       "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\"}}";
   private static final String MDEV_IGNORE =
-      "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\", \"onUnmap\": \"IGNORE\"}}";
+      "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\","
+          + " \"onUnmap\": \"IGNORE\"}}";
   private static final String PIN =
-      "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"4096\", \"npage\": 2, \"read\": true}}";
+      "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"4096\", \"npage\": 2, \"read\":"
+          + " true}}";
 
   private final FakeBackendFactory fake = new FakeBackendFactory("fake", false, 3 * 4096, true);
 
   @Test
   void eachStepCarriesErrnoUnmappedAndEveryCounter() {
     List<StepResult> steps =
-        replay(OPEN, Traces.map(0, 8192), Traces.map(4096, 4096), Traces.map(65536, 3 * 4096), Traces.unmap(0, 8192));
+        replay(
+            OPEN,
+            Traces.map(0, 8192),
+            Traces.map(4096, 4096),
+            Traces.map(65536, 3 * 4096),
+            Traces.unmap(0, 8192));
 
-    assertThat(steps).extracting(StepResult::getErrno).containsExactly("OK", "OK", "EEXIST", "ENOMEM", "OK");
-    assertThat(steps).extracting(StepResult::getOp)
+    assertThat(steps)
+        .extracting(StepResult::getErrno)
+        .containsExactly("OK", "OK", "EEXIST", "ENOMEM", "OK");
+    assertThat(steps)
+        .extracting(StepResult::getOp)
         .containsExactly("containerOpen", "mapDma", "mapDma", "mapDma", "unmapDma");
     assertThat(steps.get(4).getUnmapped()).isEqualTo(8192);
     assertThat(steps.get(1).getAccounting())
@@ -48,7 +58,8 @@ final class ContainerReplayTest {
 
   @Test
   void aFailedUnmapReportsWhatTheKernelWritesBack() {
-    List<StepResult> steps = replay(OPEN, Traces.map(0, 4096), Traces.map(8192, 8192), Traces.unmap(0, 12288));
+    List<StepResult> steps =
+        replay(OPEN, Traces.map(0, 4096), Traces.map(8192, 8192), Traces.unmap(0, 12288));
 
     assertThat(steps.get(3).getErrno()).isEqualTo("EINVAL");
     assertThat(steps.get(3).getUnmapped()).isEqualTo(4096);
@@ -56,7 +67,8 @@ final class ContainerReplayTest {
 
   @Test
   void unpinningDriversLetGoOnTheUnmapCallback() {
-    List<StepResult> steps = replay(OPEN, MDEV_UNPIN, Traces.map(0, 65536), PIN, Traces.unmap(0, 65536));
+    List<StepResult> steps =
+        replay(OPEN, MDEV_UNPIN, Traces.map(0, 65536), PIN, Traces.unmap(0, 65536));
 
     assertThat(steps.get(4).getErrno()).isEqualTo("OK");
     assertThat(fake.log).containsSubsequence("pin 4096 2", "unpin 4096 2", "unmap 65536");
@@ -64,15 +76,24 @@ final class ContainerReplayTest {
 
   @Test
   void aKernelBugEndsTheReplayWithABugStep() {
-    Type1Trace trace = Traces.trace(OPEN, MDEV_IGNORE, Traces.map(0, 65536), PIN, Traces.unmap(0, 65536), Traces.map(0, 4096));
-    ContainerReplay replay = new ContainerReplay(fake, HostConfigs.fromHeader(trace.getHeader(), "t.json"), "t.json");
+    Type1Trace trace =
+        Traces.trace(
+            OPEN,
+            MDEV_IGNORE,
+            Traces.map(0, 65536),
+            PIN,
+            Traces.unmap(0, 65536),
+            Traces.map(0, 4096));
+    ContainerReplay replay =
+        new ContainerReplay(fake, HostConfigs.fromHeader(trace.getHeader(), "t.json"), "t.json");
     List<StepResult> steps = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       steps.add(replay.apply(new IndexedEvent(i, trace.getEvents(i))));
     }
 
     assertThat(steps.get(4).getErrno()).isEqualTo("BUG");
-    assertThat(replay.bug()).hasValueSatisfying(bug -> assertThat(bug.site()).isEqualTo("fake_do_unmap"));
+    assertThat(replay.bug())
+        .hasValueSatisfying(bug -> assertThat(bug.site()).isEqualTo("fake_do_unmap"));
     assertThatThrownBy(() -> replay.apply(new IndexedEvent(5, trace.getEvents(5))))
         .isInstanceOf(IllegalStateException.class);
   }
@@ -99,7 +120,9 @@ final class ContainerReplayTest {
             "{\"pid\": 100, \"unpinPages\": {\"group\": 40, \"iova\": \"4096\", \"npage\": 2}}",
             "{\"pid\": 100, \"dmaRw\": {\"group\": 40, \"iova\": \"4096\", \"length\": \"8\"}}");
 
-    assertThat(steps).extracting(StepResult::getErrno).containsExactly("OK", "EINVAL", "OK", "EINVAL");
+    assertThat(steps)
+        .extracting(StepResult::getErrno)
+        .containsExactly("OK", "EINVAL", "OK", "EINVAL");
   }
 
   @Test
@@ -107,7 +130,9 @@ final class ContainerReplayTest {
     assertThatThrownBy(() -> replay("{\"pid\": 7, \"containerOpen\": {\"container\": 1}}"))
         .isInstanceOf(TraceFormatException.class)
         .hasMessage("t.json: event 0: field pid: unknown pid 7 (not in header tasks)");
-    assertThatThrownBy(() -> replay(OPEN, "{\"pid\": 100, \"mapDma\": {\"container\": 2, \"size\": \"4096\"}}"))
+    assertThatThrownBy(
+            () ->
+                replay(OPEN, "{\"pid\": 100, \"mapDma\": {\"container\": 2, \"size\": \"4096\"}}"))
         .hasMessage("t.json: event 1: field mapDma.container: container 2 is not open");
     assertThatThrownBy(() -> replay(OPEN, OPEN))
         .hasMessage("t.json: event 1: field containerOpen.container: container 1 is already open");
@@ -115,12 +140,12 @@ final class ContainerReplayTest {
 
   private List<StepResult> replay(String... events) {
     Type1Trace trace = Traces.trace(events);
-    ContainerReplay replay = new ContainerReplay(fake, HostConfigs.fromHeader(trace.getHeader(), "t.json"), "t.json");
+    ContainerReplay replay =
+        new ContainerReplay(fake, HostConfigs.fromHeader(trace.getHeader(), "t.json"), "t.json");
     List<StepResult> steps = new ArrayList<>();
     for (int i = 0; i < events.length; i++) {
       steps.add(replay.apply(new IndexedEvent(i, trace.getEvents(i))));
     }
     return steps;
   }
-
 }

@@ -32,14 +32,21 @@ final class HostConfigsTest {
 
     assertThat(config.tasks())
         .containsExactly(
-            new TaskSpec(100, 1000, 4096, false, true, true), new TaskSpec(200, 1000, 0, true, false, true));
+            new TaskSpec(100, 1000, 4096, false, true, true),
+            new TaskSpec(200, 1000, 0, true, false, true));
     assertThat(config.regions())
         .containsExactly(
-            RegionSpec.of(100, 1L << 30, 1L << 30, Backing.HUGETLB_1G), RegionSpec.of(200, 4096, 4096, Backing.ANON));
+            RegionSpec.of(100, 1L << 30, 1L << 30, Backing.HUGETLB_1G),
+            RegionSpec.of(200, 4096, 4096, Backing.ANON));
     assertThat(config.iommu())
         .isEqualTo(
             new IommuSpec(
-                "iommu", IommuSpec.DEFAULT_PGSIZE_BITMAP, 0, (1L << 39) - 1, List.of(new IovaRange(0xfee00000L, 0xfeefffffL)), true));
+                "iommu",
+                IommuSpec.DEFAULT_PGSIZE_BITMAP,
+                0,
+                (1L << 39) - 1,
+                List.of(new IovaRange(0xfee00000L, 0xfeefffffL)),
+                true));
     assertThat(config.dmaEntryLimit()).isEqualTo(3);
   }
 
@@ -55,6 +62,8 @@ final class HostConfigsTest {
                         """),
                     "t.json"))
         .isInstanceOf(TraceFormatException.class)
-        .hasMessage("t.json: header: field memory[0].vaddr: 0x1000 is not aligned to 1073741824 for HUGETLB_1G");
+        .hasMessage(
+            "t.json: header: field memory[0].vaddr: 0x1000 is not aligned to 1073741824 for"
+                + " HUGETLB_1G");
   }
 }

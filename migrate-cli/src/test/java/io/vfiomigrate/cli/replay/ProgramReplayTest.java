@@ -3,6 +3,7 @@ package io.vfiomigrate.cli.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vfiomigrate.cli.convert.Accounting;
+import io.vfiomigrate.cli.convert.TraceConverter;
 import io.vfiomigrate.cli.testing.FakeProgramReplayer;
 import io.vfiomigrate.cli.testing.Traces;
 import io.vfiomigrate.proto.StepResult;
@@ -11,7 +12,6 @@ import io.vfiomigrate.trace.IndexedEvent;
 import io.vfiomigrate.trace.MessageFiles;
 import io.vfiomigrate.trace.ProgramReader;
 import io.vfiomigrate.trace.ProgramWriter;
-import io.vfiomigrate.cli.convert.TraceConverter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,8 @@ final class ProgramReplayTest {
     "{\"pid\": 100, \"containerOpen\": {\"container\": 1}}",
     "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\"}}",
     "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}",
-    "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \"139637976727552\", \"iova\": \"0\", \"size\": \"65536\", \"read\": true, \"write\": true}}",
+    "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \"139637976727552\", \"iova\": \"0\","
+        + " \"size\": \"65536\", \"read\": true, \"write\": true}}",
     "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"0\", \"npage\": 3, \"read\": true}}",
     "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"iova\": \"0\", \"size\": \"65536\"}}",
     "{\"pid\": 100, \"containerClose\": {\"container\": 1}}",
@@ -38,22 +39,42 @@ final class ProgramReplayTest {
     FakeProgramReplayer fake = new FakeProgramReplayer();
     ProgramReplay replay =
         new ProgramReplay(
-            fake, trace.getHeader(), HostConfigs.fromHeader(trace.getHeader(), "t.json"), Accounting.USER);
+            fake,
+            trace.getHeader(),
+            HostConfigs.fromHeader(trace.getHeader(), "t.json"),
+            Accounting.USER);
     List<StepResult> steps = new ArrayList<>();
     for (int i = 0; i < EVENTS.length; i++) {
       steps.add(replay.apply(new IndexedEvent(i, trace.getEvents(i))));
     }
 
     assertThat(steps).extracting(StepResult::getIndex).containsExactly(0, 1, 2, 3, 4, 5, 6);
-    assertThat(steps).extracting(StepResult::getOp)
-        .containsExactly("containerOpen", "groupAttach", "setIommu", "mapDma", "pinPages", "unmapDma", "containerClose");
-    assertThat(steps).extracting(StepResult::getErrno).containsExactly("OK", "OK", "OK", "OK", "ENOMEM", "OK", "OK");
+    assertThat(steps)
+        .extracting(StepResult::getOp)
+        .containsExactly(
+            "containerOpen",
+            "groupAttach",
+            "setIommu",
+            "mapDma",
+            "pinPages",
+            "unmapDma",
+            "containerClose");
+    assertThat(steps)
+        .extracting(StepResult::getErrno)
+        .containsExactly("OK", "OK", "OK", "OK", "ENOMEM", "OK", "OK");
     assertThat(steps.get(3).getAccounting().getTasks(0).getPinnedVmPages()).isEqualTo(16);
     assertThat(steps.get(5).getUnmapped()).isEqualTo(65536);
     assertThat(fake.log)
         .containsExactly(
-            "OPEN", "IOASALLOC", "ACCESSCREATE", "ACCESSATTACH", "IOASMAP", "ACCESSPIN", "IOASUNMAP",
-            "ACCESSDESTROY", "CLOSE");
+            "OPEN",
+            "IOASALLOC",
+            "ACCESSCREATE",
+            "ACCESSATTACH",
+            "IOASMAP",
+            "ACCESSPIN",
+            "IOASUNMAP",
+            "ACCESSDESTROY",
+            "CLOSE");
   }
 
   @Test
@@ -61,7 +82,8 @@ final class ProgramReplayTest {
     Type1Trace trace =
         Traces.trace(
             "{\"pid\": 100, \"containerOpen\": {\"container\": 1}}",
-            "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\"}}",
+            "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\":"
+                + " \"EMULATED\"}}",
             "{\"pid\": 100, \"dmaRw\": {\"group\": 40, \"iova\": \"0\", \"length\": \"13\"}}",
             "{\"pid\": 100, \"containerClose\": {\"container\": 1}}");
     ProgramReplay replay =
@@ -97,11 +119,15 @@ final class ProgramReplayTest {
     try (ProgramReader reader = ProgramReader.open(program)) {
       assertThat(
               ProgramFileReplay.run(
-                  reader, new FakeProgramReplayer(), HostConfigs.fromHeader(trace.getHeader(), "p"), steps::add))
+                  reader,
+                  new FakeProgramReplayer(),
+                  HostConfigs.fromHeader(trace.getHeader(), "p"),
+                  steps::add))
           .isEmpty();
     }
 
-    assertThat(steps).extracting(s -> s.getIndex() + " " + s.getOp() + " " + s.getErrno())
+    assertThat(steps)
+        .extracting(s -> s.getIndex() + " " + s.getOp() + " " + s.getErrno())
         .containsExactly(
             "0 open+ioasAlloc OK",
             "1 accessCreate+accessAttach OK",
@@ -109,6 +135,9 @@ final class ProgramReplayTest {
             "4 accessPin ENOMEM",
             "5 ioasUnmap OK",
             "6 accessDestroy+close OK");
-    assertThat(MessageFiles.read(program, io.vfiomigrate.proto.IommufdProgram.getDefaultInstance()).getOpsCount()).isEqualTo(9);
+    assertThat(
+            MessageFiles.read(program, io.vfiomigrate.proto.IommufdProgram.getDefaultInstance())
+                .getOpsCount())
+        .isEqualTo(9);
   }
 }

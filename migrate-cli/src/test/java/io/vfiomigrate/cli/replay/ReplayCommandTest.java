@@ -36,7 +36,9 @@ final class ReplayCommandTest {
 
     assertThat(run.code()).isEqualTo(ExitCodes.SOFTWARE);
     assertThat(run.out()).isEmpty();
-    assertThat(run.err()).isEqualTo("vfio-migrate: backend " + backend + " is not available in this build (" + why + ")\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "vfio-migrate: backend " + backend + " is not available in this build (" + why + ")\n");
   }
 
   @Test
@@ -46,7 +48,8 @@ final class ReplayCommandTest {
     Type1Trace trace = MessageFiles.read(Path.of(VGPU), Type1Trace.getDefaultInstance());
     ContainerReplay engine =
         new ContainerReplay(
-            new io.vfiomigrate.cli.testing.FakeBackendFactory("type1", false, FakeBackends.FAILING_MAP, false),
+            new io.vfiomigrate.cli.testing.FakeBackendFactory(
+                "type1", false, FakeBackends.FAILING_MAP, false),
             HostConfigs.fromHeader(trace.getHeader(), VGPU),
             VGPU);
     ReplayResult.Builder expected = ReplayResult.newBuilder().setBackend("type1");
@@ -67,10 +70,13 @@ final class ReplayCommandTest {
     assertThat(lines[0]).isEqualTo("replay of " + VGPU + " on type1");
     assertThat(lines[1])
         .isEqualTo(
-            "  step  errno       unmapped                  pid 4300 VmLck/VmPin  uid 108 locked  pinned/refs   event");
+            "  step  errno       unmapped                  pid 4300 VmLck/VmPin  uid 108 locked "
+                + " pinned/refs   event");
     assertThat(lines[5])
         .isEqualTo(
-            "     3  OK          -                         524288/0              0               0/0           mapDma c1 iova 0x0 size 2 GiB (524288 pages) vaddr 0x7f0000000000 rw");
+            "     3  OK          -                         524288/0              0              "
+                + " 0/0           mapDma c1 iova 0x0 size 2 GiB (524288 pages) vaddr 0x7f0000000000"
+                + " rw");
     assertThat(lines[13]).contains("2 GiB (524288 pages)").endsWith("unmapDma c1 ALL");
     assertThat(run.out())
         .endsWith(
@@ -90,17 +96,25 @@ final class ReplayCommandTest {
         MessageFiles.toJson(
             Traces.trace(
                 "{\"pid\": 100, \"containerOpen\": {\"container\": 1}}",
-                "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\"}}",
+                "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\":"
+                    + " \"EMULATED\"}}",
                 "{\"pid\": 100, \"dmaRw\": {\"group\": 40, \"iova\": \"0\", \"length\": \"13\"}}",
                 "{\"pid\": 100, \"containerClose\": {\"container\": 1}}")),
         StandardCharsets.UTF_8);
 
-    CliRun run = CliRun.of(FakeBackends.app(), "replay", "--backend", "iommufd", "--json", trace.toString());
+    CliRun run =
+        CliRun.of(FakeBackends.app(), "replay", "--backend", "iommufd", "--json", trace.toString());
 
     assertThat(run.code()).isEqualTo(ExitCodes.OK);
-    assertThat(run.err()).isEqualTo("vfio-migrate: " + trace + ": kernel BUG in fake_rw: asked to crash; the replay stops there\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "vfio-migrate: "
+                + trace
+                + ": kernel BUG in fake_rw: asked to crash; the replay stops there\n");
     ReplayResult result = MessageFiles.read(write(run.out()), ReplayResult.getDefaultInstance());
-    assertThat(result.getStepsList()).extracting(StepResult::getErrno).containsExactly("OK", "OK", "BUG");
+    assertThat(result.getStepsList())
+        .extracting(StepResult::getErrno)
+        .containsExactly("OK", "OK", "BUG");
   }
 
   @Test
@@ -108,12 +122,17 @@ final class ReplayCommandTest {
     Path program = directory.resolve("p.json");
     CliRun.of("convert", VGPU, "-o", program.toString());
 
-    CliRun wrong = CliRun.of(FakeBackends.app(), "replay", "--backend", "type1", program.toString());
-    CliRun right = CliRun.of(FakeBackends.app(), "replay", "--backend", "iommufd", program.toString());
+    CliRun wrong =
+        CliRun.of(FakeBackends.app(), "replay", "--backend", "type1", program.toString());
+    CliRun right =
+        CliRun.of(FakeBackends.app(), "replay", "--backend", "iommufd", program.toString());
 
     assertThat(wrong.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(wrong.err())
-        .isEqualTo("vfio-migrate: replay: " + program + " is an iommufd program, which replays on --backend iommufd only\n");
+        .isEqualTo(
+            "vfio-migrate: replay: "
+                + program
+                + " is an iommufd program, which replays on --backend iommufd only\n");
     assertThat(right.code()).isEqualTo(ExitCodes.OK);
     assertThat(right.out()).contains("accessDestroy+close");
   }
@@ -121,11 +140,15 @@ final class ReplayCommandTest {
   @Test
   void usageErrors() {
     assertThat(CliRun.of("replay", VGPU).err())
-        .isEqualTo("vfio-migrate: replay: missing --backend type1|compat|iommufd (see 'vfio-migrate replay --help')\n");
+        .isEqualTo(
+            "vfio-migrate: replay: missing --backend type1|compat|iommufd (see 'vfio-migrate replay"
+                + " --help')\n");
     CliRun unknown = CliRun.of("replay", "--backend", "type2", VGPU);
     assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(unknown.err())
-        .isEqualTo("vfio-migrate: --backend: unknown backend \"type2\" (expected type1, compat, iommufd)\n");
+        .isEqualTo(
+            "vfio-migrate: --backend: unknown backend \"type2\" (expected type1, compat,"
+                + " iommufd)\n");
     assertThat(CliRun.of("replay", "--backend", "type1", "--accounting", "mm", VGPU).err())
         .isEqualTo("vfio-migrate: replay: --accounting applies to --backend iommufd only\n");
   }

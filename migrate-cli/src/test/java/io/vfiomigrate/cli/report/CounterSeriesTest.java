@@ -35,13 +35,17 @@ final class CounterSeriesTest {
     String svg = SvgPlot.render(series, "type1", "iommufd", 4096);
 
     assertThat(svg.split("<polyline", -1)).hasSize(7);
-    assertThat(svg).contains("points=\"90.0,193.3 940.0,20.0\"").contains("type1 locked_vm (VmLck)").contains("12 KiB");
+    assertThat(svg)
+        .contains("points=\"90.0,193.3 940.0,20.0\"")
+        .contains("type1 locked_vm (VmLck)")
+        .contains("12 KiB");
     assertThat(svg.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http", "href");
   }
 
   private static AccountingSnapshot snapshot(long locked, long pinned, long user) {
     return AccountingSnapshot.newBuilder()
-        .addTasks(TaskAccounting.newBuilder().setPid(1).setLockedVmPages(locked).setPinnedVmPages(pinned))
+        .addTasks(
+            TaskAccounting.newBuilder().setPid(1).setLockedVmPages(locked).setPinnedVmPages(pinned))
         .addUsers(UserAccounting.newBuilder().setUid(1).setLockedVmPages(user))
         .build();
   }

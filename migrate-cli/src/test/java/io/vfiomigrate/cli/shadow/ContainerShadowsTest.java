@@ -11,7 +11,8 @@ final class ContainerShadowsTest {
       List.of(
           "{\"pid\": 100, \"containerOpen\": {\"container\": 1}}",
           "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 12, \"kind\": \"IOMMU\"}}",
-          "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\": \"EMULATED\"}}",
+          "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\":"
+              + " \"EMULATED\"}}",
           "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1\"}}",
           Traces.map(0x100000, 0x100000),
           Traces.map(0x400000, 0x100000),
@@ -39,13 +40,18 @@ final class ContainerShadowsTest {
     assertThat(compat.container(1).mappings())
         .first()
         .satisfies(m -> assertThat(m.vaddr()).isEqualTo(0x7f0000000000L + 0x100000));
-    assertThat(compat.container(1).pins(40)).containsExactly(new DriverPin(0x100000, 4), new DriverPin(0x101000, 4));
+    assertThat(compat.container(1).pins(40))
+        .containsExactly(new DriverPin(0x100000, 4), new DriverPin(0x101000, 4));
   }
 
   @Test
   void aFailedIommufdUnmapKeepsWhatItRemovedBeforeTheCut() {
     ContainerShadows iommufd = setUp(Semantics.IOMMUFD);
-    apply(iommufd, "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}", "OK", 0);
+    apply(
+        iommufd,
+        "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}",
+        "OK",
+        0);
 
     apply(iommufd, Traces.unmap(0, 0x480000), "ENOENT", 0);
 
@@ -58,7 +64,11 @@ final class ContainerShadowsTest {
     ContainerShadows compat = setUp(Semantics.COMPAT);
     for (ContainerShadows side : List.of(type1, compat)) {
       apply(side, "{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 40}}", "OK", 0);
-      side.apply(9, Traces.event("{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 12}}"), "OK", 0);
+      side.apply(
+          9,
+          Traces.event("{\"pid\": 100, \"groupDetach\": {\"container\": 1, \"group\": 12}}"),
+          "OK",
+          0);
     }
 
     assertThat(shapes(type1)).isEmpty();
@@ -95,5 +105,4 @@ final class ContainerShadowsTest {
         .map(m -> Long.toHexString(m.iova()) + "+" + Long.toHexString(m.size()))
         .toList();
   }
-
 }

@@ -28,7 +28,9 @@ final class Type1ForecastTest {
         Type1Forecast.Forecast forecast = Type1Forecast.of(state, event);
         if (!forecast.ok()) {
           predicted++;
-          assertThat(type1.get(i).getErrno()).as("%s event %d (%s)", name, i, forecast.reason()).isEqualTo(forecast.errno());
+          assertThat(type1.get(i).getErrno())
+              .as("%s event %d (%s)", name, i, forecast.reason())
+              .isEqualTo(forecast.errno());
         }
         state.apply(i, event, type1.get(i).getErrno(), type1.get(i).getUnmapped());
       }
@@ -46,6 +48,7 @@ final class Type1ForecastTest {
             .build();
 
     assertThat(Type1Forecast.of(state, map))
-        .isEqualTo(new Type1Forecast.Forecast("ENOMEM", Type1Forecast.Reason.RECORDED, "expect.errno"));
+        .isEqualTo(
+            new Type1Forecast.Forecast("ENOMEM", Type1Forecast.Reason.RECORDED, "expect.errno"));
   }
 }

@@ -32,17 +32,27 @@ final class SynthCommandTest {
     "multi-vm, --vms=3, 21",
     "viommu, --events=5000, 5000"
   })
-  void everyScenarioIsDeterministicAndValid(String scenario, String option, long events) throws IOException {
+  void everyScenarioIsDeterministicAndValid(String scenario, String option, long events)
+      throws IOException {
     Path first = directory.resolve("a.pb");
     Path second = directory.resolve("b.pb");
     Path other = directory.resolve("c.pb");
 
-    CliRun run = CliRun.of("synth", "--scenario", scenario, option, "--seed", "7", "-o", first.toString());
+    CliRun run =
+        CliRun.of("synth", "--scenario", scenario, option, "--seed", "7", "-o", first.toString());
     CliRun.of("synth", "--scenario", scenario, option, "--seed", "7", "-o", second.toString());
     CliRun.of("synth", "--scenario", scenario, option, "--seed", "8", "-o", other.toString());
 
     assertThat(run.code()).isEqualTo(ExitCodes.OK);
-    assertThat(run.err()).isEqualTo("vfio-migrate: synth: " + scenario + ": " + events + " events written to " + first + "\n");
+    assertThat(run.err())
+        .isEqualTo(
+            "vfio-migrate: synth: "
+                + scenario
+                + ": "
+                + events
+                + " events written to "
+                + first
+                + "\n");
     assertThat(Files.readAllBytes(first)).isEqualTo(Files.readAllBytes(second));
     if (!List.of("vm-boot", "multi-vm").contains(scenario)) {
       assertThat(Files.readAllBytes(first)).isNotEqualTo(Files.readAllBytes(other));
@@ -56,16 +66,38 @@ final class SynthCommandTest {
   void aTebibyteGuestOnGiganticPagesIsAHandfulOfEvents() {
     Path trace = directory.resolve("boot.json");
 
-    CliRun.of("synth", "--scenario", "vm-boot", "--ram", "1T", "--backing", "hugetlb-1g", "--devices", "2", "-o", trace.toString());
+    CliRun.of(
+        "synth",
+        "--scenario",
+        "vm-boot",
+        "--ram",
+        "1T",
+        "--backing",
+        "hugetlb-1g",
+        "--devices",
+        "2",
+        "-o",
+        trace.toString());
 
     Type1Trace read = MessageFiles.read(trace, Type1Trace.getDefaultInstance());
     assertThat(read.getHeader().getMemory(0).getSize()).isEqualTo(1L << 40);
     assertThat(read.getHeader().getTasks(0).getMemlockLimit()).isEqualTo((1L << 40) + (1L << 30));
     assertThat(read.getEventsList())
-        .extracting(e -> e.getOpCase().name() + (e.hasMapDma() ? " " + e.getMapDma().getIova() + "+" + e.getMapDma().getSize() : ""))
+        .extracting(
+            e ->
+                e.getOpCase().name()
+                    + (e.hasMapDma()
+                        ? " " + e.getMapDma().getIova() + "+" + e.getMapDma().getSize()
+                        : ""))
         .containsExactly(
-            "CONTAINEROPEN", "GROUPATTACH", "GROUPATTACH", "SETIOMMU",
-            "MAPDMA 0+3221225472", "MAPDMA 4294967296+1096290402304", "UNMAPDMA", "CONTAINERCLOSE");
+            "CONTAINEROPEN",
+            "GROUPATTACH",
+            "GROUPATTACH",
+            "SETIOMMU",
+            "MAPDMA 0+3221225472",
+            "MAPDMA 4294967296+1096290402304",
+            "UNMAPDMA",
+            "CONTAINERCLOSE");
   }
 
   @Test
@@ -90,7 +122,8 @@ final class SynthCommandTest {
       }
     }
     assertThat(counts.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(100_000);
-    assertThat(counts.get(Type1Event.OpCase.PINPAGES) + counts.get(Type1Event.OpCase.UNPINPAGES)).isEqualTo(99_993);
+    assertThat(counts.get(Type1Event.OpCase.PINPAGES) + counts.get(Type1Event.OpCase.UNPINPAGES))
+        .isEqualTo(99_993);
     assertThat(repeats).isGreaterThan(1000);
   }
 
@@ -98,22 +131,52 @@ final class SynthCommandTest {
   void usageErrors() {
     String out = directory.resolve("x.json").toString();
     assertThat(CliRun.of("synth", "-o", out).err())
-        .isEqualTo("vfio-migrate: synth: missing --scenario NAME (see 'vfio-migrate synth --help')\n");
+        .isEqualTo(
+            "vfio-migrate: synth: missing --scenario NAME (see 'vfio-migrate synth --help')\n");
     assertThat(CliRun.of("synth", "--scenario", "boot", "-o", out).err())
         .isEqualTo(
-            "vfio-migrate: synth: --scenario: unknown scenario \"boot\" (expected one of vm-boot, kvmgt-churn, ccw, ap, hotplug, multi-vm, viommu)\n");
+            "vfio-migrate: synth: --scenario: unknown scenario \"boot\" (expected one of vm-boot,"
+                + " kvmgt-churn, ccw, ap, hotplug, multi-vm, viommu)\n");
     assertThat(CliRun.of("synth", "--scenario", "vm-boot", "--events", "9", "-o", out).err())
         .isEqualTo("vfio-migrate: synth: --events does not apply to scenario vm-boot\n");
-    assertThat(CliRun.of("synth", "--scenario", "vm-boot", "--ram", "1G", "--backing", "hugetlb-2m", "-o", out).code())
+    assertThat(
+            CliRun.of(
+                    "synth",
+                    "--scenario",
+                    "vm-boot",
+                    "--ram",
+                    "1G",
+                    "--backing",
+                    "hugetlb-2m",
+                    "-o",
+                    out)
+                .code())
         .isEqualTo(ExitCodes.OK);
-    assertThat(CliRun.of("synth", "--scenario", "vm-boot", "--ram", "3M", "--backing", "hugetlb-2m", "-o", out).err())
+    assertThat(
+            CliRun.of(
+                    "synth",
+                    "--scenario",
+                    "vm-boot",
+                    "--ram",
+                    "3M",
+                    "--backing",
+                    "hugetlb-2m",
+                    "-o",
+                    out)
+                .err())
         .isEqualTo(
-            "vfio-migrate: synth: --ram: 3145728 bytes is not a non-zero multiple of 2097152 for HUGETLB_2M up to 512 TiB\n");
+            "vfio-migrate: synth: --ram: 3145728 bytes is not a non-zero multiple of 2097152 for"
+                + " HUGETLB_2M up to 512 TiB\n");
     assertThat(CliRun.of("synth", "--scenario", "vm-boot", "--ram", "lots", "-o", out).err())
-        .isEqualTo("vfio-migrate: --ram: expected a size such as 4096, 64M, 16G or 1T, got \"lots\"\n");
+        .isEqualTo(
+            "vfio-migrate: --ram: expected a size such as 4096, 64M, 16G or 1T, got \"lots\"\n");
     assertThat(CliRun.of("synth", "--scenario", "ccw", "--events", "3", "-o", out).err())
-        .isEqualTo("vfio-migrate: synth: --events: expected a number from 32 to 9223372036854775807, got \"3\"\n");
+        .isEqualTo(
+            "vfio-migrate: synth: --events: expected a number from 32 to 9223372036854775807, got"
+                + " \"3\"\n");
     assertThat(CliRun.of("synth", "--scenario", "vm-boot", "stray", "-o", out).err())
-        .isEqualTo("vfio-migrate: synth: unexpected argument \"stray\" (see 'vfio-migrate synth --help')\n");
+        .isEqualTo(
+            "vfio-migrate: synth: unexpected argument \"stray\" (see 'vfio-migrate synth"
+                + " --help')\n");
   }
 }

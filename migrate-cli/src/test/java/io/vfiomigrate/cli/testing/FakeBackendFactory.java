@@ -134,10 +134,12 @@ public final class FakeBackendFactory implements VfioBackendFactory {
       long first = request.allFlag() ? 0 : request.iova();
       long last = request.allFlag() ? Long.MAX_VALUE : request.iova() + request.size() - 1;
       long unmapped = 0;
-      for (Map.Entry<Long, long[]> entry : new ArrayList<>(mappings.subMap(first, true, last, true).entrySet())) {
+      for (Map.Entry<Long, long[]> entry :
+          new ArrayList<>(mappings.subMap(first, true, last, true).entrySet())) {
         long size = entry.getValue()[0];
         if (entry.getKey() + size - 1 > last) {
-          throw KernelException.of(Errno.EINVAL, "fake: cuts a mapping").withPartialResult(unmapped);
+          throw KernelException.of(Errno.EINVAL, "fake: cuts a mapping")
+              .withPartialResult(unmapped);
         }
         notifyDevices(entry.getKey(), size);
         mappings.remove(entry.getKey());
@@ -152,7 +154,8 @@ public final class FakeBackendFactory implements VfioBackendFactory {
       for (FakeDevice device : devices.values()) {
         for (int tries = 0; device.pins > 0; tries++) {
           if (tries == 10) {
-            throw new KernelBug("fake_do_unmap", "device of group " + device.group + " keeps its pins");
+            throw new KernelBug(
+                "fake_do_unmap", "device of group " + device.group + " keeps its pins");
           }
           device.driver.dmaUnmap(device, iova, size);
         }

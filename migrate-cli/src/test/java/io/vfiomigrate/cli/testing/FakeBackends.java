@@ -11,9 +11,9 @@ import io.vfiomigrate.cli.CliModule;
 import io.vfiomigrate.cli.replay.ProgramReplayer;
 
 /**
- * The command line wired as {@code Main} wires it plus hand-made fakes under the backend names,
- * to test the commands' plumbing (streams, formats, exit codes) before the models exist. The
- * fakes' figures say nothing about type1 or iommufd.
+ * The command line wired as {@code Main} wires it plus hand-made fakes under the backend names, to
+ * test the commands' plumbing (streams, formats, exit codes) before the models exist. The fakes'
+ * figures say nothing about type1 or iommufd.
  */
 public final class FakeBackends {
   /** A map of this many bytes fails ENOMEM on the fake type1. */
@@ -30,8 +30,12 @@ public final class FakeBackends {
               protected void configure() {
                 MapBinder<String, VfioBackendFactory> factories =
                     MapBinder.newMapBinder(binder(), String.class, VfioBackendFactory.class);
-                factories.addBinding("type1").toInstance(new FakeBackendFactory("type1", false, FAILING_MAP, false));
-                factories.addBinding("compat").toInstance(new FakeBackendFactory("compat", true, -1, false));
+                factories
+                    .addBinding("type1")
+                    .toInstance(new FakeBackendFactory("type1", false, FAILING_MAP, false));
+                factories
+                    .addBinding("compat")
+                    .toInstance(new FakeBackendFactory("compat", true, -1, false));
                 OptionalBinder.newOptionalBinder(binder(), ProgramReplayer.class)
                     .setBinding()
                     .toInstance(new FakeProgramReplayer());

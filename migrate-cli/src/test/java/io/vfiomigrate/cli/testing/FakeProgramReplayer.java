@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A hand-made stand-in for the iommufd integration, for the plumbing of program replays only: NOT
- * a model of iommufd. An ioasMap charges its pages to the caller's VmPin and user (like USER
+ * A hand-made stand-in for the iommufd integration, for the plumbing of program replays only: NOT a
+ * model of iommufd. An ioasMap charges its pages to the caller's VmPin and user (like USER
  * accounting would), an ioasUnmap of a whole map (or ALL) uncharges it and returns its length, any
  * other unmap fails ENOENT; an accessRw of length {@link #BUG_LENGTH} raises a KernelBug and an
  * accessPin of length {@link #FAILING_LENGTH} fails ENOMEM. Every op is logged by name.
@@ -35,7 +35,8 @@ public final class FakeProgramReplayer implements ProgramReplayer {
       switch (op.getOpCase()) {
         case IOASMAP -> {
           long pages = op.getIoasMap().getLength() / host.pageSize();
-          maps.put(op.getIoasMap().getIova(), new long[] {op.getIoasMap().getLength(), op.getPid()});
+          maps.put(
+              op.getIoasMap().getIova(), new long[] {op.getIoasMap().getLength(), op.getPid()});
           charge(host.task(op.getPid()), pages);
         }
         case IOASUNMAP -> {

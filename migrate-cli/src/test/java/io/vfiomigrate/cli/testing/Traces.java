@@ -24,13 +24,22 @@ public final class Traces {
 
   /** A read-write mapDma of pid 100 in container 1, of its memory at 0x7f0000000000 + iova. */
   public static String map(long iova, long size) {
-    return "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \"" + (0x7f0000000000L + iova)
-        + "\", \"iova\": \"" + iova + "\", \"size\": \"" + size + "\", \"read\": true, \"write\": true}}";
+    return "{\"pid\": 100, \"mapDma\": {\"container\": 1, \"vaddr\": \""
+        + (0x7f0000000000L + iova)
+        + "\", \"iova\": \""
+        + iova
+        + "\", \"size\": \""
+        + size
+        + "\", \"read\": true, \"write\": true}}";
   }
 
   /** An unmapDma of pid 100 in container 1. */
   public static String unmap(long iova, long size) {
-    return "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"iova\": \"" + iova + "\", \"size\": \"" + size + "\"}}";
+    return "{\"pid\": 100, \"unmapDma\": {\"container\": 1, \"iova\": \""
+        + iova
+        + "\", \"size\": \""
+        + size
+        + "\"}}";
   }
 
   public static TraceHeader header(String json) {
