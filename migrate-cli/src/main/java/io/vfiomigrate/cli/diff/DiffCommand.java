@@ -27,7 +27,6 @@ import io.vfiomigrate.trace.TraceFormatException;
 import io.vfiomigrate.trace.TraceHeaders;
 import io.vfiomigrate.trace.TraceReader;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -123,10 +122,8 @@ public final class DiffCommand implements Subcommand {
     Comparison comparison = comparison(line);
     int shown = shown(line);
     Path html = line.hasOption(HTML) ? Path.of(line.getOptionValue(HTML)) : null;
-    if (html != null
-        && (Files.isDirectory(html)
-            || html.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize()))) {
-      throw TraceFormatException.rejectedOutput(html.toString(), "not usable for the HTML report");
+    if (html != null) {
+      AtomicText.checkTarget(html, List.of(input));
     }
     backends.require(Backends.TYPE1, "--against");
     backends.require(comparison.right(), "--against");

@@ -21,15 +21,8 @@ public final class AtomicText {
   private AtomicText() {}
 
   public static void write(Path target, String content, Collection<Path> inputs) {
+    checkTarget(target, inputs);
     String file = target.toString();
-    if (Files.isDirectory(target)) {
-      throw TraceFormatException.rejectedOutput(file, "is a directory");
-    }
-    for (Path input : inputs) {
-      if (sameFile(target, input)) {
-        throw TraceFormatException.rejectedOutput(file, "refusing to overwrite the input file");
-      }
-    }
     Path absolute = target.toAbsolutePath();
     // A name of our own rather than createTempFile, whose 0600 mode the report would keep.
     Path temporary =
@@ -50,6 +43,24 @@ public final class AtomicText {
     } catch (IOException e) {
       deleteQuietly(temporary);
       throw TraceFormatException.writeFailed(file, "cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks, before any work, that {@code target} can be written: not a directory, not one of the
+   * inputs.
+   *
+   * @throws TraceFormatException REJECTED_OUTPUT (exit 64)
+   */
+  public static void checkTarget(Path target, Collection<Path> inputs) {
+    String file = target.toString();
+    if (Files.isDirectory(target)) {
+      throw TraceFormatException.rejectedOutput(file, "is a directory");
+    }
+    for (Path input : inputs) {
+      if (sameFile(target, input)) {
+        throw TraceFormatException.rejectedOutput(file, "refusing to overwrite the input file");
+      }
     }
   }
 

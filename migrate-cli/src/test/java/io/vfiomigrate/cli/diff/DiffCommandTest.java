@@ -118,7 +118,7 @@ final class DiffCommandTest {
 
     assertThat(run.code()).isEqualTo(ExitCodes.USAGE);
     assertThat(run.err())
-        .isEqualTo("vfio-migrate: " + input + ": not usable for the HTML report\n");
+        .isEqualTo("vfio-migrate: " + input + ": refusing to overwrite the input file\n");
     assertThat(Files.readString(input)).isEqualTo(Files.readString(Path.of(VM)));
   }
 
