@@ -1,5 +1,6 @@
 package io.vfiomigrate.cli;
 
+import io.vfiomigrate.cli.replay.BackendUnavailableException;
 import io.vfiomigrate.trace.TraceFormatException;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,6 +45,9 @@ final class Failures {
 
   private static String message(Throwable failure, int code, boolean debug) {
     String text = oneLine(failure.getMessage());
+    if (failure instanceof BackendUnavailableException) {
+      return text;
+    }
     return switch (code) {
       case ExitCodes.SOFTWARE ->
           "internal error: "

@@ -33,6 +33,10 @@ final class HelpPrinter {
     out.println();
     out.println(command.summary());
     out.println();
+    if (!command.details().isEmpty()) {
+      out.println(command.details());
+      out.println();
+    }
     printOptions(options, out);
   }
 

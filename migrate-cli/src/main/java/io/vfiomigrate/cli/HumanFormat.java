@@ -19,6 +19,11 @@ public final class HumanFormat {
     return "0x" + Long.toHexString(value);
   }
 
+  /** {@code [0x100000, 0x1fffff]}: an inclusive range of addresses. */
+  public static String range(long first, long last) {
+    return "[" + hex(first) + ", " + hex(last) + "]";
+  }
+
   /** The unsigned decimal form. */
   public static String u64(long value) {
     return Long.toUnsignedString(value);

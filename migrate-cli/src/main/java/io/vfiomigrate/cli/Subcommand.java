@@ -17,6 +17,11 @@ public interface Subcommand {
   /** One line for the command list of {@code vfio-migrate --help}. */
   String summary();
 
+  /** More lines for {@code COMMAND --help}, after the summary; empty for none. */
+  default String details() {
+    return "";
+  }
+
   /** The command's own options, without {@code --help} and {@code --debug}. */
   Options options();
 

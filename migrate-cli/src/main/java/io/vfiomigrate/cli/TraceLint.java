@@ -4,6 +4,13 @@ import static io.vfiomigrate.cli.HumanFormat.hex;
 import static io.vfiomigrate.cli.HumanFormat.u32;
 import static io.vfiomigrate.cli.HumanFormat.u64;
 
+import io.vfiomigrate.cli.shadow.ContainerShadows;
+import io.vfiomigrate.cli.shadow.Outcomes;
+import io.vfiomigrate.cli.shadow.Ranges;
+import io.vfiomigrate.cli.shadow.Semantics;
+import io.vfiomigrate.cli.shadow.Type1Forecast;
+import io.vfiomigrate.cli.shadow.Type1Forecast.Forecast;
+import io.vfiomigrate.cli.shadow.Type1Forecast.Reason;
 import io.vfiomigrate.proto.DmaRw;
 import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.MapDma;
@@ -16,9 +23,12 @@ import io.vfiomigrate.trace.IndexedEvent;
 import io.vfiomigrate.trace.TraceHeaders;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Semantic checks of a type1 trace that is valid against the schema, fed one event at a time so
@@ -27,7 +37,10 @@ import java.util.Set;
  * <p>Header: memory regions of unknown pids, empty, unaligned, wrapping past 2^64, or overlapping
  * another region of the same pid. Events: no op, a pid missing from the header, a container used
  * before containerOpen or after containerClose, pin/unpin/dmaRw on a group never attached as
- * EMULATED, zero sizes, and ranges that wrap past 2^64.
+ * EMULATED, zero sizes, ranges that wrap past 2^64, maps of user memory the pid does not have, and
+ * everything else type1 would refuse given the containers' state so far ({@link Type1Forecast}):
+ * overlapping maps, pins of IOVA that is not mapped, detaching a group that is not attached, maps
+ * before VFIO_SET_IOMMU, unaligned sizes, and so on.
  *
  * <p>An event whose {@code expect.errno} records a failure exercises an error path on purpose; it
  * gets only the pid check, and changes no state (a failed containerOpen opens nothing). Container
@@ -39,13 +52,21 @@ final class TraceLint {
   private final Set<Integer> openContainers = new HashSet<>();
   private final Set<Integer> closedContainers = new HashSet<>();
   private final Set<Integer> emulatedGroups = new HashSet<>();
+  private final Map<Integer, TreeMap<Long, MemoryRegion>> memoryByPid = new HashMap<>();
+  private final ContainerShadows containers;
   private final FindingList findings;
 
   TraceLint(TraceHeader header, FindingList findings) {
     this.pageSize = TraceHeaders.pageSize(header);
     this.findings = findings;
+    this.containers = new ContainerShadows(Semantics.TYPE1, pageSize);
     for (Task task : header.getTasksList()) {
       pids.add(task.getPid());
+    }
+    for (MemoryRegion region : header.getMemoryList()) {
+      memoryByPid
+          .computeIfAbsent(region.getPid(), pid -> new TreeMap<>(Long::compareUnsigned))
+          .put(region.getVaddr(), region);
     }
     checkMemory(header.getMemoryList());
   }
@@ -60,8 +81,23 @@ final class TraceLint {
     if (!pids.contains(event.getPid())) {
       findings.add(where, "pid", "unknown pid " + u32(event.getPid()) + " (not in header tasks)");
     }
-    if (expectsFailure(event)) {
-      return;
+    Forecast forecast = Type1Forecast.of(containers, event);
+    if (!Outcomes.expectsFailure(event)) {
+      check(where, event, forecast);
+    }
+    containers.apply(indexed.index(), event, forecast.errno(), 0);
+  }
+
+  private void check(String where, Type1Event event, Forecast forecast) {
+    if (!forecast.ok() && reportable(event, forecast.reason())) {
+      findings.add(
+          where,
+          forecast.field(),
+          "type1 refuses this ("
+              + forecast.errno()
+              + "): "
+              + forecast.reason().text()
+              + "; set expect.errno if the failure is intended");
     }
     switch (event.getOpCase()) {
       case CONTAINEROPEN -> open(where, event.getContainerOpen().getContainer());
@@ -73,7 +109,7 @@ final class TraceLint {
         }
       }
       case GROUPDETACH -> requireOpen(where, "groupDetach", event.getGroupDetach().getContainer());
-      case MAPDMA -> mapDma(where, event.getMapDma());
+      case MAPDMA -> mapDma(where, event, event.getMapDma());
       case UNMAPDMA -> unmapDma(where, event.getUnmapDma());
       case PINPAGES ->
           pages(
@@ -113,7 +149,7 @@ final class TraceLint {
       } else if (Long.remainderUnsigned(region.getSize(), pageSize) != 0) {
         findings.add("header", field + ".size", u64(region.getSize()) + " is not page aligned");
       }
-      if (wraps(region.getVaddr(), region.getSize())) {
+      if (Ranges.wraps(region.getVaddr(), region.getSize())) {
         findings.add("header", field + ".size", "vaddr + size exceeds 2^64");
       }
     }
@@ -128,7 +164,7 @@ final class TraceLint {
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < regions.size(); i++) {
       if (regions.get(i).getSize() != 0
-          && !wraps(regions.get(i).getVaddr(), regions.get(i).getSize())) {
+          && !Ranges.wraps(regions.get(i).getVaddr(), regions.get(i).getSize())) {
         order.add(i);
       }
     }
@@ -187,17 +223,25 @@ final class TraceLint {
     return false;
   }
 
-  private void mapDma(String where, MapDma map) {
+  private void mapDma(String where, Type1Event event, MapDma map) {
     requireOpen(where, "mapDma", map.getContainer());
     if (map.getSize() == 0) {
       findings.add(where, "mapDma.size", "zero size");
       return;
     }
-    if (wraps(map.getIova(), map.getSize())) {
+    if (Ranges.wraps(map.getIova(), map.getSize())) {
       findings.add(where, "mapDma.iova", "iova + size exceeds 2^64");
     }
-    if (wraps(map.getVaddr(), map.getSize())) {
+    if (Ranges.wraps(map.getVaddr(), map.getSize())) {
       findings.add(where, "mapDma.vaddr", "vaddr + size exceeds 2^64");
+    } else if (!backed(event.getPid(), map.getVaddr(), map.getSize())) {
+      findings.add(
+          where,
+          "mapDma.vaddr",
+          HumanFormat.range(map.getVaddr(), map.getVaddr() + map.getSize() - 1)
+              + " is not in the memory of pid "
+              + u32(event.getPid())
+              + " (the map fails EFAULT)");
     }
   }
 
@@ -208,7 +252,7 @@ final class TraceLint {
     }
     if (unmap.getSize() == 0) {
       findings.add(where, "unmapDma.size", "zero size");
-    } else if (wraps(unmap.getIova(), unmap.getSize())) {
+    } else if (Ranges.wraps(unmap.getIova(), unmap.getSize())) {
       findings.add(where, "unmapDma.iova", "iova + size exceeds 2^64");
     }
   }
@@ -217,7 +261,7 @@ final class TraceLint {
     requireEmulated(where, op, group);
     if (npage == 0) {
       findings.add(where, op + ".npage", "zero npage");
-    } else if (wraps(iova, Integer.toUnsignedLong(npage) * pageSize)) {
+    } else if (Ranges.wraps(iova, Integer.toUnsignedLong(npage) * pageSize)) {
       findings.add(where, op + ".iova", "iova + npage pages exceeds 2^64");
     }
   }
@@ -226,7 +270,7 @@ final class TraceLint {
     requireEmulated(where, "dmaRw", rw.getGroup());
     if (rw.getLength() == 0) {
       findings.add(where, "dmaRw.length", "zero length");
-    } else if (wraps(rw.getIova(), rw.getLength())) {
+    } else if (Ranges.wraps(rw.getIova(), rw.getLength())) {
       findings.add(where, "dmaRw.iova", "iova + length exceeds 2^64");
     }
   }
@@ -237,16 +281,38 @@ final class TraceLint {
     }
   }
 
-  private static boolean expectsFailure(Type1Event event) {
-    String errno = event.getExpect().getErrno();
-    return !errno.isEmpty() && !errno.equals("OK");
+  /** Forecast failures that the checks below do not already report in their own words. */
+  private boolean reportable(Type1Event event, Reason reason) {
+    return switch (reason) {
+      case CONTAINER_NOT_OPEN, ZERO_SIZE, WRAPS, RECORDED -> false;
+      case GROUP_NOT_ATTACHED ->
+          !(event.hasPinPages() && !emulatedGroups.contains(event.getPinPages().getGroup())
+              || event.hasDmaRw() && !emulatedGroups.contains(event.getDmaRw().getGroup()));
+      default -> true;
+    };
   }
 
-  /**
-   * Whether the last byte of {@code [start, start + length)} lies beyond 2^64 - 1: a range may end
-   * exactly at the top of the address space, as the kernel's inclusive-last checks allow.
-   */
-  private static boolean wraps(long start, long length) {
-    return length != 0 && Long.compareUnsigned(length - 1, -1L - start) > 0;
+  /** Whether the pid's memory regions cover every byte of {@code [vaddr, vaddr + size)}. */
+  private boolean backed(int pid, long vaddr, long size) {
+    TreeMap<Long, MemoryRegion> regions = memoryByPid.get(pid);
+    if (regions == null) {
+      return false;
+    }
+    long next = vaddr;
+    long last = vaddr + size - 1;
+    while (true) {
+      Map.Entry<Long, MemoryRegion> entry = regions.floorEntry(next);
+      if (entry == null) {
+        return false;
+      }
+      long regionLast = entry.getValue().getVaddr() + entry.getValue().getSize() - 1;
+      if (Long.compareUnsigned(regionLast, next) < 0) {
+        return false;
+      }
+      if (Long.compareUnsigned(regionLast, last) >= 0) {
+        return true;
+      }
+      next = regionLast + 1;
+    }
   }
 }

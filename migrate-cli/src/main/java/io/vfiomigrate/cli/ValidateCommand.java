@@ -11,7 +11,6 @@ import io.vfiomigrate.trace.ProgramReader;
 import io.vfiomigrate.trace.TraceReader;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Options;
 
@@ -49,14 +48,7 @@ final class ValidateCommand implements Subcommand {
 
   @Override
   public int run(CommandLine commandLine, CliIo io) {
-    List<String> args = commandLine.getArgList();
-    if (args.size() != 1) {
-      throw new UsageException(
-          "validate: expected one FILE, got "
-              + args.size()
-              + " arguments (see 'vfio-migrate validate --help')");
-    }
-    Path path = Path.of(args.get(0));
+    Path path = Arguments.oneFile(commandLine, name());
     ValidationSummary summary =
         switch (FileKind.detect(path)) {
           case TYPE1_TRACE -> validateTrace(path);

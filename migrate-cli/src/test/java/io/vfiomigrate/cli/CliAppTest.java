@@ -37,7 +37,11 @@ final class CliAppTest {
             Replays, converts and compares VFIO type1 and iommufd traces.
 
             commands:
+              convert   convert a type1 trace to an iommufd program
+              diff      replay a trace on type1 and on compat or iommufd, and explain every divergence
               import    turn a QEMU log (VFIO and iommufd trace events, errors) into a type1 trace
+              replay    replay a trace on one backend and print every step's accounting
+              synth     write a deterministic synthetic trace for demos and benchmarks
               validate  check a trace (or program) against the schema and for semantic mistakes
 
             options:

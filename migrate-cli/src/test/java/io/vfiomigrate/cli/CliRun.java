@@ -1,20 +1,17 @@
 package io.vfiomigrate.cli;
 
-import com.google.inject.Guice;
-import com.google.inject.Stage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /** One in-process run of the command line: exit code, stdout and stderr. */
-record CliRun(int code, String out, String err) {
+public record CliRun(int code, String out, String err) {
   /** Runs {@code args} through the application as Main wires it. */
-  static CliRun of(String... args) {
-    return of(
-        Guice.createInjector(Stage.PRODUCTION, new CliModule()).getInstance(CliApp.class), args);
+  public static CliRun of(String... args) {
+    return of(io.vfiomigrate.cli.testing.ProductionApp.create(), args);
   }
 
-  static CliRun of(CliApp app, String... args) {
+  public static CliRun of(CliApp app, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int code;

@@ -42,8 +42,8 @@ final class ValidateCommandTest {
         },
         "events": [
           {"pid": 100, "containerOpen": {"container": 1}},
-          {"pid": 100, "setIommu": {"container": 1, "type": "TYPE1V2"}},
           {"pid": 100, "groupAttach": {"container": 1, "group": 7, "kind": "EMULATED"}},
+          {"pid": 100, "setIommu": {"container": 1, "type": "TYPE1V2"}},
           {"pid": 100, "mapDma": {"container": 1, "vaddr": "139637976727552", "iova": "0", "size": "1073741824", "read": true, "write": true}},
           {"pid": 100, "pinPages": {"group": 7, "iova": "4096", "npage": 2, "read": true, "write": true}},
           {"pid": 100, "mapDma": {"container": 1, "vaddr": "139637976727552", "iova": "0", "size": "0"}, "expect": {"errno": "EINVAL"}},
@@ -152,7 +152,7 @@ final class ValidateCommandTest {
     assertThat(run.out().substring(run.out().indexOf("findings:")))
         .isEqualTo(
             """
-            findings: 22
+            findings: 29
             header: memory[2].pid: unknown pid 300 (not in header tasks)
             header: memory[2].vaddr: 0x1001 is not page aligned
             header: memory[2].size: zero size
@@ -160,11 +160,17 @@ final class ValidateCommandTest {
             header: memory[4].size: 5000 is not page aligned
             header: memory[1]: overlaps memory[0] of pid 100
             event 0: mapDma.container: container 1 used before containerOpen
+            event 0: mapDma.vaddr: [0x0, 0xfff] is not in the memory of pid 100 (the map fails EFAULT)
             event 2: containerOpen.container: container 1 is already open
             event 3: pid: unknown pid 300 (not in header tasks)
+            event 3: mapDma.container: type1 refuses this (EINVAL): the container has no IOMMU type yet (VFIO_SET_IOMMU); set expect.errno if the failure is intended
             event 3: mapDma.iova: iova + size exceeds 2^64
+            event 3: mapDma.vaddr: [0x1000, 0x2fff] is not in the memory of pid 300 (the map fails EFAULT)
+            event 4: mapDma.container: type1 refuses this (EINVAL): the container has no IOMMU type yet (VFIO_SET_IOMMU); set expect.errno if the failure is intended
             event 4: mapDma.vaddr: vaddr + size exceeds 2^64
+            event 5: mapDma.container: type1 refuses this (EINVAL): the container has no IOMMU type yet (VFIO_SET_IOMMU); set expect.errno if the failure is intended
             event 5: mapDma.size: zero size
+            event 6: unmapDma.container: type1 refuses this (EINVAL): the container has no IOMMU type yet (VFIO_SET_IOMMU); set expect.errno if the failure is intended
             event 6: unmapDma.size: zero size
             event 8: pinPages.group: group 8 was never attached as EMULATED
             event 8: pinPages.iova: iova + npage pages exceeds 2^64
@@ -175,6 +181,7 @@ final class ValidateCommandTest {
             event 13: setIommu.container: container 1 used after containerClose
             event 14: op: no operation set
             event 15: mapDma.container: container 2 used before containerOpen
+            event 15: mapDma.vaddr: [0x0, 0xfff] is not in the memory of pid 100 (the map fails EFAULT)
             """);
   }
 
