@@ -25,7 +25,8 @@ public final class Main {
     int code;
     try {
       CliApp app =
-          Guice.createInjector(Stage.PRODUCTION, new CliModule()).getInstance(CliApp.class);
+          Guice.createInjector(Stage.PRODUCTION, new CliModule(), new ModelsModule())
+              .getInstance(CliApp.class);
       code = app.run(args, out, err);
     } catch (RuntimeException e) {
       code = Failures.report(e, true, err);

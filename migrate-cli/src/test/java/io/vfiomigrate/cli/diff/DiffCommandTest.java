@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vfiomigrate.cli.CliRun;
 import io.vfiomigrate.cli.ExitCodes;
 import io.vfiomigrate.cli.testing.FakeBackends;
+import io.vfiomigrate.cli.testing.ProductionApp;
 import io.vfiomigrate.cli.testing.Traces;
 import io.vfiomigrate.proto.DiffReport;
 import io.vfiomigrate.proto.Divergence;
@@ -25,7 +26,7 @@ final class DiffCommandTest {
 
   @Test
   void withoutTheModelsTheBackendsAreUnavailable() {
-    CliRun run = CliRun.of("diff", VM);
+    CliRun run = CliRun.of(ProductionApp.withoutModels(), "diff", VM);
 
     assertThat(run.code()).isEqualTo(ExitCodes.SOFTWARE);
     assertThat(run.err())

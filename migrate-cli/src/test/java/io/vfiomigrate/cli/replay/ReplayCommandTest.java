@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vfiomigrate.cli.CliRun;
 import io.vfiomigrate.cli.ExitCodes;
 import io.vfiomigrate.cli.testing.FakeBackends;
+import io.vfiomigrate.cli.testing.ProductionApp;
 import io.vfiomigrate.cli.testing.Traces;
 import io.vfiomigrate.proto.ReplayResult;
 import io.vfiomigrate.proto.StepResult;
@@ -32,7 +33,7 @@ final class ReplayCommandTest {
     "iommufd, no ProgramReplayer is bound: the iommufd-core integration is missing"
   })
   void aBackendThatIsNotBuiltInIsUnavailable(String backend, String why) {
-    CliRun run = CliRun.of("replay", "--backend", backend, VGPU);
+    CliRun run = CliRun.of(ProductionApp.withoutModels(), "replay", "--backend", backend, VGPU);
 
     assertThat(run.code()).isEqualTo(ExitCodes.SOFTWARE);
     assertThat(run.out()).isEmpty();
