@@ -9,6 +9,7 @@ import io.vfiomigrate.api.VfioBackendFactory;
 import io.vfiomigrate.cli.convert.ConvertCommand;
 import io.vfiomigrate.cli.diff.DiffCommand;
 import io.vfiomigrate.cli.importer.ImportCommand;
+import io.vfiomigrate.cli.plan.PlanCommand;
 import io.vfiomigrate.cli.replay.Backends;
 import io.vfiomigrate.cli.replay.ProgramReplayer;
 import io.vfiomigrate.cli.replay.ReplayCommand;
@@ -42,5 +43,6 @@ public final class CliModule extends AbstractModule {
     commands.bind("diff", DiffCommand.class);
     commands.bind("synth", SynthCommand.class);
     commands.bind("import", ImportCommand.class);
+    commands.bind("plan", PlanCommand.class);
   }
 }

@@ -35,8 +35,7 @@ public final class LibvirtMemlockRule {
     if (domain.locked()) {
       return new MemlockLimit.Unlimited();
     }
-    int vfioCopies = domain.vfioHostdevs() == 0 ? 0 : domain.viommu() ? domain.vfioHostdevs() : 1;
-    long factor = (long) domain.vdpaDevices() + domain.nvmeDisks() + vfioCopies;
+    long factor = factor(domain);
     if (factor == 0) {
       return new MemlockLimit.Unchanged();
     }
@@ -44,5 +43,11 @@ public final class LibvirtMemlockRule {
         domain.guestMemoryBytes() / KIB + (domain.guestMemoryBytes() % KIB == 0 ? 0 : 1);
     long limitKib = Math.addExact(Math.multiplyExact(factor, memoryKib), MMIO_ALLOWANCE_KIB);
     return new MemlockLimit.Bytes(Math.multiplyExact(limitKib, KIB));
+  }
+
+  /** How many copies of guest memory the domain may lock, before the 1 GiB allowance. */
+  static long factor(DomainMemlockInputs domain) {
+    int vfioCopies = domain.vfioHostdevs() == 0 ? 0 : domain.viommu() ? domain.vfioHostdevs() : 1;
+    return (long) domain.vdpaDevices() + domain.nvmeDisks() + vfioCopies;
   }
 }

@@ -59,11 +59,14 @@ public final class Backends {
               + String.join(", ", NAMES)
               + ")");
     }
-    boolean bound =
-        name.equals(IOMMUFD) ? programReplayer.isPresent() : factories.containsKey(name);
-    if (!bound) {
+    if (!available(name)) {
       throw new BackendUnavailableException(name, MISSING.get(name));
     }
+  }
+
+  /** Whether a model is bound under the backend name {@code name}. */
+  public boolean available(String name) {
+    return name.equals(IOMMUFD) ? programReplayer.isPresent() : factories.containsKey(name);
   }
 
   /** A replay of a type1 trace on {@code name}, which {@link #require} accepted. */

@@ -9,17 +9,17 @@ import java.util.List;
  * numeric, two spaces apart, no trailing spaces. Rows are kept until {@link #print}, so callers cap
  * how many they add.
  */
-final class Table {
+public final class Table {
   private final List<String> headers;
   private final boolean[] numeric;
   private final List<List<String>> rows = new ArrayList<>();
 
-  Table(List<String> headers, boolean... numeric) {
+  public Table(List<String> headers, boolean... numeric) {
     this.headers = List.copyOf(headers);
     this.numeric = numeric.length == headers.size() ? numeric.clone() : new boolean[headers.size()];
   }
 
-  void add(List<String> row) {
+  public void add(List<String> row) {
     if (row.size() != headers.size()) {
       throw new IllegalArgumentException(
           "row of " + row.size() + " cells for " + headers.size() + " columns");
@@ -27,7 +27,7 @@ final class Table {
     rows.add(List.copyOf(row));
   }
 
-  void print(PrintStream out, String indent) {
+  public void print(PrintStream out, String indent) {
     int[] widths = new int[headers.size()];
     for (int i = 0; i < widths.length; i++) {
       widths[i] = headers.get(i).length();

@@ -14,24 +14,24 @@ import io.vfiomigrate.proto.UnmapDma;
 import io.vfiomigrate.proto.UnpinPages;
 
 /** The events the scenarios emit, as a VMM and its mdev drivers issue them. */
-final class Events {
+public final class Events {
   private Events() {}
 
-  static Type1Event open(int pid, int container) {
+  public static Type1Event open(int pid, int container) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setContainerOpen(ContainerOpen.newBuilder().setContainer(container))
         .build();
   }
 
-  static Type1Event setIommu(int pid, int container) {
+  public static Type1Event setIommu(int pid, int container) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setSetIommu(SetIommu.newBuilder().setContainer(container).setType(IommuType.TYPE1V2))
         .build();
   }
 
-  static Type1Event attach(int pid, int container, int group, GroupKind kind) {
+  public static Type1Event attach(int pid, int container, int group, GroupKind kind) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setGroupAttach(
@@ -39,14 +39,14 @@ final class Events {
         .build();
   }
 
-  static Type1Event detach(int pid, int container, int group) {
+  public static Type1Event detach(int pid, int container, int group) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setGroupDetach(GroupDetach.newBuilder().setContainer(container).setGroup(group))
         .build();
   }
 
-  static Type1Event map(int pid, int container, long vaddr, long iova, long size) {
+  public static Type1Event map(int pid, int container, long vaddr, long iova, long size) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setMapDma(
@@ -60,21 +60,21 @@ final class Events {
         .build();
   }
 
-  static Type1Event unmap(int pid, int container, long iova, long size) {
+  public static Type1Event unmap(int pid, int container, long iova, long size) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setUnmapDma(UnmapDma.newBuilder().setContainer(container).setIova(iova).setSize(size))
         .build();
   }
 
-  static Type1Event unmapAll(int pid, int container) {
+  public static Type1Event unmapAll(int pid, int container) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setUnmapDma(UnmapDma.newBuilder().setContainer(container).setAll(true))
         .build();
   }
 
-  static Type1Event pin(int pid, int group, long iova, int npage) {
+  public static Type1Event pin(int pid, int group, long iova, int npage) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setPinPages(
@@ -87,14 +87,14 @@ final class Events {
         .build();
   }
 
-  static Type1Event unpin(int pid, int group, long iova, int npage) {
+  public static Type1Event unpin(int pid, int group, long iova, int npage) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setUnpinPages(UnpinPages.newBuilder().setGroup(group).setIova(iova).setNpage(npage))
         .build();
   }
 
-  static Type1Event close(int pid, int container) {
+  public static Type1Event close(int pid, int container) {
     return Type1Event.newBuilder()
         .setPid(pid)
         .setContainerClose(ContainerClose.newBuilder().setContainer(container))

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * rest above 4 GiB (the PCI hole between), all backed by one host mapping of the VMM. Guest
  * physical addresses are the IOVAs of the container without a vIOMMU.
  */
-final class Guest {
+public final class Guest {
   static final long VADDR = 0x7f0000000000L;
   static final long PAGE = 4096;
   static final long GIB = 1L << 30;
@@ -22,17 +22,17 @@ final class Guest {
   final long ram;
   final long low;
 
-  Guest(int pid, long ram) {
+  public Guest(int pid, long ram) {
     this.pid = pid;
     this.ram = ram;
     this.low = Math.min(ram, LOW_LIMIT);
   }
 
-  static Task task(int pid, int uid, long memlock) {
+  public static Task task(int pid, int uid, long memlock) {
     return Task.newBuilder().setPid(pid).setUid(uid).setMemlockLimit(memlock).build();
   }
 
-  MemoryRegion region(Backing backing) {
+  public MemoryRegion region(Backing backing) {
     return MemoryRegion.newBuilder()
         .setPid(pid)
         .setVaddr(VADDR)
@@ -42,19 +42,19 @@ final class Guest {
   }
 
   /** QEMU's maps of guest RAM into a container: low memory, then high memory if any. */
-  void mapRam(int container, Consumer<Type1Event> sink) {
+  public void mapRam(int container, Consumer<Type1Event> sink) {
     sink.accept(Events.map(pid, container, VADDR, 0, low));
     if (ram > low) {
       sink.accept(Events.map(pid, container, VADDR + low, HIGH_BASE, ram - low));
     }
   }
 
-  long pages() {
+  public long pages() {
     return ram / PAGE;
   }
 
   /** The IOVA (guest physical address) of guest page {@code page}. */
-  long iova(long page) {
+  public long iova(long page) {
     long offset = page * PAGE;
     return offset < low ? offset : HIGH_BASE + (offset - low);
   }

@@ -13,7 +13,6 @@ import io.vfiomigrate.trace.TraceWriter;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.apache.commons.cli.CommandLine;
 import org.apache.commons.cli.Option;
 import org.apache.commons.cli.Options;
@@ -202,8 +201,8 @@ public final class SynthCommand implements Subcommand {
 
   private static SynthParams params(CommandLine line, Scenario scenario) {
     long ram = size(line, RAM, "4G");
-    Backing backing = backing(line.getOptionValue(BACKING, "thp"));
-    long alignment = backingAlignment(backing);
+    Backing backing = RamBacking.parse("synth", line.getOptionValue(BACKING, "thp"));
+    long alignment = RamBacking.alignment(backing);
     if (ram == 0 || ram % alignment != 0 || ram > MAX_TOTAL_RAM) {
       throw new UsageException(
           "synth: --ram: "
@@ -258,29 +257,6 @@ public final class SynthCommand implements Subcommand {
             + ", got \""
             + value
             + "\"");
-  }
-
-  private static Backing backing(String value) {
-    return switch (value.toLowerCase(Locale.ROOT)) {
-      case "anon" -> Backing.ANON;
-      case "thp" -> Backing.THP;
-      case "hugetlb-2m" -> Backing.HUGETLB_2M;
-      case "hugetlb-1g" -> Backing.HUGETLB_1G;
-      default ->
-          throw new UsageException(
-              "synth: --backing: expected anon, thp, hugetlb-2m or hugetlb-1g, got \""
-                  + value
-                  + "\"");
-    };
-  }
-
-  /** What the simulated host requires of a region's size and address (HostConfig). */
-  private static long backingAlignment(Backing backing) {
-    return switch (backing) {
-      case HUGETLB_2M -> 2L << 20;
-      case HUGETLB_1G -> 1L << 30;
-      default -> 4096;
-    };
   }
 
   private static ImmutableMap<String, Scenario> scenarios(Scenario... scenarios) {
