@@ -27,7 +27,9 @@ final class BadInputTest {
         Arguments.of(List.of("replay", "--backend", "type1")),
         Arguments.of(List.of("replay", "--backend", "iommufd", "--json")),
         Arguments.of(List.of("diff")),
-        Arguments.of(List.of("diff", "--against", "compat", "--json")));
+        Arguments.of(List.of("diff", "--against", "compat", "--json")),
+        Arguments.of(List.of("plan")),
+        Arguments.of(List.of("plan", "--json", "--models", "type1,iommufd-user")));
   }
 
   @ParameterizedTest

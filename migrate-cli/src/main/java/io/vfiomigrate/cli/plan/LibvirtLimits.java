@@ -7,10 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * The RLIMIT_MEMLOCK libvirt gives each VM of a plan: one domain per VMM process, by pid. A process
- * that is no domain (it attached no VFIO device) keeps the limit it inherited.
- */
+/** The RLIMIT_MEMLOCK libvirt gives each VM of a plan: one domain per VMM process, by pid. */
 final class LibvirtLimits {
   /** The VMs that share one domain definition, and so one limit. */
   record Domain(List<Integer> pids, DomainMemlockInputs inputs, MemlockLimit limit) {
@@ -41,14 +38,15 @@ final class LibvirtLimits {
     return List.copyOf(domains);
   }
 
-  /** The limit of {@code pid}'s domain; {@link MemlockLimit.Unchanged} for a process that is none. */
+  /** The limit of {@code pid}'s domain; {@link MemlockLimit.Unchanged} for a pid that is none. */
   MemlockLimit of(int pid) {
     return byPid.getOrDefault(pid, new MemlockLimit.Unchanged());
   }
 
   /**
    * The one limit to report for the plan: the domains' limit when they agree (always, for a VM
-   * description), else the smallest, the one most likely to fall short.
+   * description), else the smallest one libvirt sets, the one most likely to fall short; {@link
+   * MemlockLimit.Unchanged} only when libvirt sets none.
    */
   MemlockLimit summary() {
     MemlockLimit smallest = new MemlockLimit.Unchanged();

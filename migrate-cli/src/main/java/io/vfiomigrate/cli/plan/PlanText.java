@@ -20,9 +20,6 @@ final class PlanText {
 
   static void print(PlanResult plan, PrintStream out) {
     out.println("memlock plan for " + plan.subject());
-    if (plan.libvirt().domains().isEmpty()) {
-      out.println("libvirt leaves RLIMIT_MEMLOCK alone: no process attaches a VFIO device");
-    }
     for (LibvirtLimits.Domain domain : plan.libvirt().domains()) {
       out.println(libvirtLine(domain));
     }

@@ -25,17 +25,18 @@ import java.util.TreeMap;
  *       vIOMMU (one address space per device).
  * </ul>
  *
- * Only processes that attached a group are domains: the others have no VFIO device for libvirt to
- * raise the limit for.
+ * Every task of the header is taken for a VMM process, so a domain; one without a VFIO device gets
+ * what libvirt's rule gives it from the command line's NVMe, vDPA, hard_limit and locked options.
  */
 final class TraceDomains {
-  private final Map<Integer, Long> memory = new HashMap<>();
-  private final Map<Integer, Set<Integer>> groups = new TreeMap<>();
+  private final Map<Integer, Long> memory = new TreeMap<>();
+  private final Map<Integer, Set<Integer>> groups = new HashMap<>();
   private final Map<Integer, Integer> openContainers = new HashMap<>();
   private final Map<Integer, Integer> mostContainers = new HashMap<>();
   private final Map<Integer, Integer> containerOwners = new HashMap<>();
 
   TraceDomains(TraceHeader header) {
+    header.getTasksList().forEach(task -> memory.put(task.getPid(), 0L));
     for (MemoryRegion region : header.getMemoryList()) {
       if (region.getBacking() != Backing.MMIO) {
         memory.merge(region.getPid(), region.getSize(), Long::sum);
@@ -72,13 +73,13 @@ final class TraceDomains {
   /** Each domain's rule inputs by pid, with what the command line adds. */
   Map<Integer, DomainMemlockInputs> domains(LibvirtOptions options) {
     Map<Integer, DomainMemlockInputs> domains = new TreeMap<>();
-    groups.forEach(
-        (pid, attached) ->
+    memory.forEach(
+        (pid, bytes) ->
             domains.put(
                 pid,
                 options.domain(
-                    memory.getOrDefault(pid, 0L),
-                    attached.size(),
+                    bytes,
+                    groups.getOrDefault(pid, Set.of()).size(),
                     mostContainers.getOrDefault(pid, 0) > 1)));
     return domains;
   }
