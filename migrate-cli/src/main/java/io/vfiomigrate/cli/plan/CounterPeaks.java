@@ -24,8 +24,8 @@ import java.util.TreeMap;
  * <p>Snapshots come after whole events. Within an event a counter can rise above its value at the
  * end only in an event that fails (type1 charges run by run and unwinds on a later error); such an
  * event fails whatever the limit, and with a smaller limit it only fails earlier (ENOMEM) leaving
- * the same state. So the peak of the snapshots is the smallest limit with which every event ends
- * as in the replay.
+ * the same state. So the peak of the snapshots is the smallest limit with which every event ends as
+ * in the replay.
  */
 final class CounterPeaks {
   private final long pageSize;

@@ -9,7 +9,8 @@ import java.util.OptionalLong;
  * devices, {@code <memtune><hard_limit>} and {@code <memoryBacking><locked/>}. Given on the command
  * line; they apply to every VM of the plan.
  */
-public record LibvirtOptions(int nvmeDisks, int vdpaDevices, OptionalLong hardLimitBytes, boolean locked) {
+public record LibvirtOptions(
+    int nvmeDisks, int vdpaDevices, OptionalLong hardLimitBytes, boolean locked) {
   public LibvirtOptions {
     checkArgument(nvmeDisks >= 0, "nvmeDisks is negative");
     checkArgument(vdpaDevices >= 0, "vdpaDevices is negative");

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one model needs: the high-water mark of every counter it checks that moved, and the
- * highest counter it moves without checking it (type1 counts a CAP_IPC_LOCK task's pins in VmLck
- * but skips the check, C9).
+ * What one model needs: the high-water mark of every counter it checks that moved, and the highest
+ * counter it moves without checking it (type1 counts a CAP_IPC_LOCK task's pins in VmLck but skips
+ * the check, C9).
  */
 public record ModelNeeds(PlanModel model, List<Need> needs, Optional<Need> unchecked) {
   /** Larger first; among equals, the one reached at the earlier step. */

@@ -33,10 +33,11 @@ public record Need(String holder, int checkedPid, long bytes, OptionalLong step)
   }
 
   /**
-   * A uid's {@code user_struct->locked_vm}, summed over {@code pids}, reached by a charge of
-   * {@code checkedPid}.
+   * A uid's {@code user_struct->locked_vm}, summed over {@code pids}, reached by a charge of {@code
+   * checkedPid}.
    */
-  public static Need user(int uid, List<Integer> pids, int checkedPid, long bytes, OptionalLong step) {
+  public static Need user(
+      int uid, List<Integer> pids, int checkedPid, long bytes, OptionalLong step) {
     String over =
         pids.size() > PIDS_NAMED
             ? pids.size() + " pids"

@@ -80,9 +80,10 @@ public final class PlanCommand implements Subcommand {
   @Override
   public String details() {
     return """
-        A trace is replayed on each model with unlimited RLIMIT_MEMLOCK; a VM description
-        (--ram ...) is computed. --nvme, --vdpa, --hard-limit and --locked feed libvirt's rule
-        for either. See docs/plan.md.""";
+    A trace is replayed on each model with unlimited RLIMIT_MEMLOCK; a VM description
+    (--ram ...) is computed. --nvme, --vdpa, --hard-limit and --locked feed libvirt's rule
+    for either. See docs/plan.md.\
+    """;
   }
 
   @Override
@@ -111,8 +112,7 @@ public final class PlanCommand implements Subcommand {
               + " --same-uid, --trace-out) exclude each other");
     }
     if (args.isEmpty() && !line.hasOption(RAM)) {
-      throw usage(
-          described ? "a VM description needs --ram SIZE" : "expected FILE or --ram SIZE");
+      throw usage(described ? "a VM description needs --ram SIZE" : "expected FILE or --ram SIZE");
     }
     LibvirtOptions libvirt =
         new LibvirtOptions(
@@ -144,8 +144,7 @@ public final class PlanCommand implements Subcommand {
     try (Progress progress = Progress.of(line, terminal, io, name())) {
       measured = TraceReplays.measure(input, models, backends, libvirt, progress, io.err());
     }
-    return PlanResult.of(
-        input.toString(), new LibvirtLimits(measured.domains()), measured.needs());
+    return PlanResult.of(input.toString(), new LibvirtLimits(measured.domains()), measured.needs());
   }
 
   /**
@@ -230,8 +229,15 @@ public final class PlanCommand implements Subcommand {
       // Reported below.
     }
     throw usage(
-        "--" + option.getLongOpt() + ": expected a number from " + min + " to " + max + ", got \""
-            + value + "\"");
+        "--"
+            + option.getLongOpt()
+            + ": expected a number from "
+            + min
+            + " to "
+            + max
+            + ", got \""
+            + value
+            + "\"");
   }
 
   private static UsageException usage(String detail) {

@@ -8,8 +8,7 @@ import java.util.List;
  * A memlock plan: what libvirt sets, and for each model its needs and whether libvirt's limit
  * suffices.
  *
- * @param subject what was planned, for the human title: the trace's path or {@code VM
- *     description}
+ * @param subject what was planned, for the human title: the trace's path or {@code VM description}
  */
 record PlanResult(String subject, LibvirtLimits libvirt, List<ModelPlan> models) {
   /** One model's needs and verdict. */

@@ -34,7 +34,10 @@ final class PlanText {
     for (PlanResult.ModelPlan model : plan.models()) {
       ModelNeeds needs = model.needs();
       String step =
-          needs.largest().filter(n -> n.step().isPresent()).map(n -> "" + n.step().getAsLong())
+          needs
+              .largest()
+              .filter(n -> n.step().isPresent())
+              .map(n -> "" + n.step().getAsLong())
               .orElse("-");
       table.add(
           List.of(

@@ -20,9 +20,9 @@ import java.util.TreeMap;
  *   <li>VFIO hostdevs: the distinct groups it attached, IOMMU groups (PCI hostdevs) and emulated
  *       ones (mdevs) alike, as libvirt counts both; a hot-plugged device counts, since libvirt
  *       raises the limit for it;
- *   <li>vIOMMU: the process had more than one container open at once. QEMU puts every device of
- *       the system address space into one container and gives each device its own only behind a
- *       vIOMMU (one address space per device).
+ *   <li>vIOMMU: the process had more than one container open at once. QEMU puts every device of the
+ *       system address space into one container and gives each device its own only behind a vIOMMU
+ *       (one address space per device).
  * </ul>
  *
  * Every task of the header is taken for a VMM process, so a domain; one without a VFIO device gets

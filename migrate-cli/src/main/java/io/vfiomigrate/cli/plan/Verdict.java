@@ -17,7 +17,8 @@ public record Verdict(boolean suffices, String reason) {
     String unchecked = needs.unchecked().map(Verdict::uncheckedNote).orElse("");
     Optional<Need> largest = needs.largest();
     if (largest.isEmpty()) {
-      return new Verdict(true, model + " charges nothing it checks against RLIMIT_MEMLOCK" + unchecked);
+      return new Verdict(
+          true, model + " charges nothing it checks against RLIMIT_MEMLOCK" + unchecked);
     }
     Need decisive = largest.get();
     long worst = shortfall(decisive, limits.of(decisive.checkedPid()));
@@ -36,7 +37,8 @@ public record Verdict(boolean suffices, String reason) {
             + decisive.holder()
             + (decisive.step().isPresent() ? " at step " + decisive.step().getAsLong() : "");
     return new Verdict(
-        worst <= 0, needText + "; " + against(decisive, limits.of(decisive.checkedPid())) + unchecked);
+        worst <= 0,
+        needText + "; " + against(decisive, limits.of(decisive.checkedPid())) + unchecked);
   }
 
   /** Bytes missing under {@code limit}: positive when short, else minus the room left. */
@@ -55,9 +57,7 @@ public record Verdict(boolean suffices, String reason) {
           + ": "
           + (room == 0
               ? "exactly enough"
-              : room > 0
-                  ? HumanFormat.bytes(room) + " to spare"
-                  : ExactSize.of(-room) + " short");
+              : room > 0 ? HumanFormat.bytes(room) + " to spare" : ExactSize.of(-room) + " short");
     }
     if (limit instanceof MemlockLimit.Unlimited) {
       return "libvirt sets no limit (locked memory)";

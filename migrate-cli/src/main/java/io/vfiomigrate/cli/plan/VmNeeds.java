@@ -45,8 +45,7 @@ final class VmNeeds {
       } else {
         for (int v = 0; v < vm.vms(); v++) {
           int pid = VmTrace.pid(v);
-          needs.add(
-              Need.user(VmTrace.uid(vm, v), List.of(pid), pid, perVm, OptionalLong.empty()));
+          needs.add(Need.user(VmTrace.uid(vm, v), List.of(pid), pid, perVm, OptionalLong.empty()));
         }
       }
     }

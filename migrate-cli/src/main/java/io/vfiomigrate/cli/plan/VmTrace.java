@@ -22,8 +22,8 @@ import java.util.function.Consumer;
  *       mdevs' emulated groups are attached, RAM is mapped (low and high memory); with a vIOMMU
  *       each device has its own container and RAM is mapped into every one, the worst case libvirt
  *       plans for (the guest maps all its memory, e.g. with iommu=pt).
- *   <li>Then each mdev pins its own {@link VmDescription#pagesPerMdev()} guest pages, one page
- *       per call, as a KVMGT vGPU pins what its GTT reaches.
+ *   <li>Then each mdev pins its own {@link VmDescription#pagesPerMdev()} guest pages, one page per
+ *       call, as a KVMGT vGPU pins what its GTT reaches.
  *   <li>All VMs boot before any shuts down (unmap all, close), so a uid's VMs peak together.
  * </ul>
  */

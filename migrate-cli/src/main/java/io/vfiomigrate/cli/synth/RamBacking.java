@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * The backings of guest RAM that {@code --backing} names ({@code anon}, {@code thp}, {@code
- * hugetlb-2m}, {@code hugetlb-1g}), shared by the commands that describe a guest. MMIO is not
- * among them: it describes device BARs, never guest RAM.
+ * hugetlb-2m}, {@code hugetlb-1g}), shared by the commands that describe a guest. MMIO is not among
+ * them: it describes device BARs, never guest RAM.
  */
 public final class RamBacking {
   private RamBacking() {}

@@ -55,7 +55,9 @@ final class MinimumCheck {
       }
     }
     assertThat(peak).as("%s peak", model.id()).isEqualTo(minimum);
-    assertThat(firstAtPeak).as("%s step of the peak", model.id()).isEqualTo(planned.highWaterStep());
+    assertThat(firstAtPeak)
+        .as("%s step of the peak", model.id())
+        .isEqualTo(planned.highWaterStep());
     if (minimum > 0) {
       assertThat(replay(withLimit(recorded, minimum - PAGE), model, scratch))
           .as("%s one page below the minimum", model.id())

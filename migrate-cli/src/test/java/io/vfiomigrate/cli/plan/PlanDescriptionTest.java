@@ -7,8 +7,8 @@ import io.vfiomigrate.cli.ExitCodes;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code plan} of VM descriptions through the command line: libvirt's figures, each model's
- * minimum and the verdicts. That the minima agree with replays of the described trace is {@link
+ * {@code plan} of VM descriptions through the command line: libvirt's figures, each model's minimum
+ * and the verdicts. That the minima agree with replays of the described trace is {@link
  * VmNeedsReplayTest}'s.
  */
 final class PlanDescriptionTest {
@@ -79,7 +79,15 @@ final class PlanDescriptionTest {
   void vmsOfOneUidAddUpOnlyInIommufdUserAccounting() {
     CliRun run =
         CliRun.of(
-            "plan", "--ram", "4GiB", "--hostdevs", "1", "--vms", "2", "--same-uid", "--backing",
+            "plan",
+            "--ram",
+            "4GiB",
+            "--hostdevs",
+            "1",
+            "--vms",
+            "2",
+            "--same-uid",
+            "--backing",
             "hugetlb-1g");
 
     assertThat(run.code()).isEqualTo(ExitCodes.OK);
@@ -101,7 +109,15 @@ final class PlanDescriptionTest {
   void vmsOfTheirOwnUidsAreCheckedOneByOne() {
     CliRun run =
         CliRun.of(
-            "plan", "--ram", "4GiB", "--hostdevs", "1", "--vms", "3", "--models", "iommufd-user",
+            "plan",
+            "--ram",
+            "4GiB",
+            "--hostdevs",
+            "1",
+            "--vms",
+            "3",
+            "--models",
+            "iommufd-user",
             "--json");
 
     assertThat(run.out())
@@ -113,7 +129,14 @@ final class PlanDescriptionTest {
   void aVirtualIommuPinsGuestRamOncePerPassthroughDevice() {
     CliRun run =
         CliRun.of(
-            "plan", "--ram", "8GiB", "--hostdevs", "2", "--viommu", "--models", "type1,iommufd-user",
+            "plan",
+            "--ram",
+            "8GiB",
+            "--hostdevs",
+            "2",
+            "--viommu",
+            "--models",
+            "type1,iommufd-user",
             "--json");
 
     assertThat(run.out())
@@ -124,7 +147,16 @@ final class PlanDescriptionTest {
   @Test
   void withoutAVirtualIommuAllDevicesShareOneCopyOfGuestRam() {
     CliRun run =
-        CliRun.of("plan", "--ram", "8GiB", "--hostdevs", "3", "--mdevs", "2", "--models", "compat",
+        CliRun.of(
+            "plan",
+            "--ram",
+            "8GiB",
+            "--hostdevs",
+            "3",
+            "--mdevs",
+            "2",
+            "--models",
+            "compat",
             "--json");
 
     assertThat(run.out())
@@ -144,8 +176,17 @@ final class PlanDescriptionTest {
   void mdevsBehindAVirtualIommuEachCountForLibvirtButPinOnlyTheirPages() {
     CliRun run =
         CliRun.of(
-            "plan", "--ram", "1GiB", "--hostdevs", "1", "--mdevs", "1", "--viommu", "--models",
-            "iommufd-mm", "--json");
+            "plan",
+            "--ram",
+            "1GiB",
+            "--hostdevs",
+            "1",
+            "--mdevs",
+            "1",
+            "--viommu",
+            "--models",
+            "iommufd-mm",
+            "--json");
 
     assertThat(run.out())
         .contains("\"libvirtLimitBytes\": 3221225472", "\"minMemlockBytes\": 1107296256")
@@ -156,13 +197,22 @@ final class PlanDescriptionTest {
   void aHardLimitThatIsTooSmallIsShortByTheExactAmount() {
     CliRun run =
         CliRun.of(
-            "plan", "--ram", "3GiB", "--hostdevs", "1", "--hard-limit", "0xbffff000", "--models",
-            "type1", "--json");
+            "plan",
+            "--ram",
+            "3GiB",
+            "--hostdevs",
+            "1",
+            "--hard-limit",
+            "0xbffff000",
+            "--models",
+            "type1",
+            "--json");
 
     assertThat(run.out())
         .contains("\"libvirtLimitBytes\": 3221221376", "\"libvirtSuffices\": false")
-        .contains("type1 needs 3 GiB for pid 5000; libvirt sets 2 GiB + 1023 MiB + 1020 KiB:"
-            + " 4 KiB short");
+        .contains(
+            "type1 needs 3 GiB for pid 5000; libvirt sets 2 GiB + 1023 MiB + 1020 KiB:"
+                + " 4 KiB short");
   }
 
   @Test

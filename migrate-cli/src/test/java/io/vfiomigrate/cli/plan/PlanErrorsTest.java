@@ -23,7 +23,8 @@ final class PlanErrorsTest {
       delimiter = '|',
       value = {
         "plan|plan: expected FILE or --ram SIZE (see 'vfio-migrate plan --help')",
-        "plan --hostdevs 1|plan: a VM description needs --ram SIZE (see 'vfio-migrate plan --help')",
+        "plan --hostdevs 1|plan: a VM description needs --ram SIZE (see 'vfio-migrate plan"
+            + " --help')",
         "plan FILE --ram 1GiB|plan: FILE and a VM description (--ram, --backing, --hostdevs,"
             + " --mdevs, --viommu, --vms, --same-uid, --trace-out) exclude each other (see"
             + " 'vfio-migrate plan --help')",
@@ -75,8 +76,7 @@ final class PlanErrorsTest {
 
   @Test
   void aModelNamedButNotInTheBuildExits70() {
-    CliRun run =
-        CliRun.of(ProductionApp.withoutModels(), "plan", "--models", "compat", EXAMPLE);
+    CliRun run = CliRun.of(ProductionApp.withoutModels(), "plan", "--models", "compat", EXAMPLE);
 
     assertThat(run.code()).isEqualTo(ExitCodes.SOFTWARE);
     assertThat(run.err())
@@ -98,7 +98,8 @@ final class PlanErrorsTest {
 
   @Test
   void aVmDescriptionNeedsNoModelInTheBuild() {
-    CliRun run = CliRun.of(ProductionApp.withoutModels(), "plan", "--ram", "1GiB", "--hostdevs", "1");
+    CliRun run =
+        CliRun.of(ProductionApp.withoutModels(), "plan", "--ram", "1GiB", "--hostdevs", "1");
 
     assertThat(run.code()).isEqualTo(ExitCodes.OK);
     assertThat(run.out()).contains("iommufd-user  1 GiB (1073741824 bytes)");

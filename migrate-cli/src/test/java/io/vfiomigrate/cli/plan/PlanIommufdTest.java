@@ -75,8 +75,7 @@ final class PlanIommufdTest {
   void twoVmsOfOneUidOutgrowLibvirtsLimitOnlyInUserAccounting() {
     PlanJsonResult plan =
         PlanJsonResult.run(
-            ProductionApp.create(),
-            Traces.EXAMPLES.resolve("two-vms-one-uid.json").toString());
+            ProductionApp.create(), Traces.EXAMPLES.resolve("two-vms-one-uid.json").toString());
 
     assertThat(plan.models())
         .extracting(PlanJsonResult.Model::reason)

@@ -15,7 +15,12 @@ import java.util.OptionalLong;
 /** {@code plan --json} parsed, for tests that compare figures rather than text. */
 record PlanJsonResult(OptionalLong libvirtLimitBytes, String libvirtLimit, List<Model> models) {
   /** One entry of {@code models}. */
-  record Model(String model, long minMemlockBytes, boolean libvirtSuffices, String reason, OptionalLong highWaterStep) {
+  record Model(
+      String model,
+      long minMemlockBytes,
+      boolean libvirtSuffices,
+      String reason,
+      OptionalLong highWaterStep) {
     /** The figures a replay and a computation must agree on: no step, no reason. */
     String figures() {
       return model + " " + minMemlockBytes + " " + libvirtSuffices;
@@ -29,7 +34,9 @@ record PlanJsonResult(OptionalLong libvirtLimitBytes, String libvirtLimit, List<
     all[1] = "--json";
     System.arraycopy(args, 0, all, 2, args.length);
     CliRun run = CliRun.of(app, all);
-    assertThat(run.code()).as("plan %s: %s", String.join(" ", args), run.err()).isEqualTo(ExitCodes.OK);
+    assertThat(run.code())
+        .as("plan %s: %s", String.join(" ", args), run.err())
+        .isEqualTo(ExitCodes.OK);
     return parse(run.out());
   }
 

@@ -33,8 +33,7 @@ final class PlanTraceTest {
         "v1-legacy-unmaps, 1082130432, 2097152, 4",
         "vgpu-vm, 3221225472, 24576, 7"
       })
-  void eachExampleNeedsWhatTheReplaysShow(
-      String example, long libvirt, long minimum, Long step) {
+  void eachExampleNeedsWhatTheReplaysShow(String example, long libvirt, long minimum, Long step) {
     Path trace = Traces.EXAMPLES.resolve(example + ".json");
 
     PlanJsonResult plan =
@@ -74,7 +73,10 @@ final class PlanTraceTest {
   void type1CountsButNeverChecksACapIpcLockTask() {
     PlanJsonResult plan =
         PlanJsonResult.run(
-            ProductionApp.create(), "--models", "type1,compat", example("cap-ipc-lock-vm").toString());
+            ProductionApp.create(),
+            "--models",
+            "type1,compat",
+            example("cap-ipc-lock-vm").toString());
 
     assertThat(plan.model("type1").reason())
         .isEqualTo(

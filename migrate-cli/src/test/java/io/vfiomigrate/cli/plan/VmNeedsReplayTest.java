@@ -63,7 +63,8 @@ final class VmNeedsReplayTest {
     List<String> args = new ArrayList<>(Arrays.asList(description.split(" ")));
     List<String> libvirtOnly = libvirtOnly(args);
     args.addAll(List.of("--models", models, "--trace-out", trace.toString()));
-    PlanJsonResult computed = PlanJsonResult.run(ProductionApp.create(), args.toArray(String[]::new));
+    PlanJsonResult computed =
+        PlanJsonResult.run(ProductionApp.create(), args.toArray(String[]::new));
     libvirtOnly.addAll(List.of("--models", models, trace.toString()));
 
     PlanJsonResult replayed =
