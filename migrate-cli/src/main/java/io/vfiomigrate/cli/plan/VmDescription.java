@@ -20,9 +20,6 @@ public record VmDescription(
     int vms,
     boolean sameUid,
     LibvirtOptions libvirt) {
-  /** The simulated host describes at most 2^50 bytes; synth allows half for guests. */
-  static final long MAX_TOTAL_RAM = 1L << 49;
-
   static final int MAX_DEVICES = 4096;
   static final int MAX_VMS = 1024;
 
@@ -45,7 +42,7 @@ public record VmDescription(
     if (vms < 1 || vms > MAX_VMS) {
       throw new UsageException("plan: --vms: expected 1 to " + MAX_VMS + ", got " + vms);
     }
-    if (ramBytes > MAX_TOTAL_RAM / vms) {
+    if (ramBytes > RamBacking.MAX_TOTAL_RAM / vms) {
       throw new UsageException("plan: --ram x --vms exceeds the 512 TiB a host may describe");
     }
   }

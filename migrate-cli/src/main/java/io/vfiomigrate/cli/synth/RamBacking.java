@@ -10,6 +10,9 @@ import java.util.Locale;
  * them: it describes device BARs, never guest RAM.
  */
 public final class RamBacking {
+  /** Largest guest RAM in all: the simulated host describes at most 2^50 bytes of memory. */
+  public static final long MAX_TOTAL_RAM = 1L << 49;
+
   private RamBacking() {}
 
   /**

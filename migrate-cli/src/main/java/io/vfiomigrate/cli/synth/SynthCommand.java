@@ -33,9 +33,6 @@ public final class SynthCommand implements Subcommand {
           new MultiVm(),
           new ViommuGuest());
 
-  /** Largest guest: the simulated host describes at most 2^50 bytes of memory. */
-  static final long MAX_TOTAL_RAM = 1L << 49;
-
   private static final Option SCENARIO =
       Option.builder()
           .longOpt("scenario")
@@ -203,7 +200,7 @@ public final class SynthCommand implements Subcommand {
     long ram = size(line, RAM, "4G");
     Backing backing = RamBacking.parse("synth", line.getOptionValue(BACKING, "thp"));
     long alignment = RamBacking.alignment(backing);
-    if (ram == 0 || ram % alignment != 0 || ram > MAX_TOTAL_RAM) {
+    if (ram == 0 || ram % alignment != 0 || ram > RamBacking.MAX_TOTAL_RAM) {
       throw new UsageException(
           "synth: --ram: "
               + ram
@@ -214,7 +211,7 @@ public final class SynthCommand implements Subcommand {
               + " up to 512 TiB");
     }
     int vms = (int) count(line, VMS, 2, 1, 1024);
-    if (ram > MAX_TOTAL_RAM / vms) {
+    if (ram > RamBacking.MAX_TOTAL_RAM / vms) {
       throw new UsageException("synth: --vms x --ram exceeds the 512 TiB a host may describe");
     }
     int defaultDevices = scenario instanceof ApQueues ? 4 : 1;

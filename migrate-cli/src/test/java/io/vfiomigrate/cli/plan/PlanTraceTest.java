@@ -6,6 +6,9 @@ import io.vfiomigrate.cli.CliRun;
 import io.vfiomigrate.cli.ExitCodes;
 import io.vfiomigrate.cli.testing.ProductionApp;
 import io.vfiomigrate.cli.testing.Traces;
+import io.vfiomigrate.trace.MessageFiles;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -142,6 +145,33 @@ final class PlanTraceTest {
                     example("passthrough-vgpu-hotplug").toString())
                 .libvirtLimitBytes())
         .hasValue(2L << 30);
+  }
+
+  @Test
+  void aKernelBugEndsThatModelsReplayOnlyAndIsReportedOnStderr() throws IOException {
+    Path trace = scratch.resolve("ignoring-driver.json");
+    Files.writeString(
+        trace,
+        MessageFiles.toJson(
+            Traces.trace(
+                "{\"pid\": 100, \"containerOpen\": {\"container\": 1}}",
+                "{\"pid\": 100, \"groupAttach\": {\"container\": 1, \"group\": 40, \"kind\":"
+                    + " \"EMULATED\", \"onUnmap\": \"IGNORE\"}}",
+                "{\"pid\": 100, \"setIommu\": {\"container\": 1, \"type\": \"TYPE1V2\"}}",
+                Traces.map(0, 1 << 20),
+                "{\"pid\": 100, \"pinPages\": {\"group\": 40, \"iova\": \"4096\", \"npage\": 2,"
+                    + " \"read\": true, \"write\": true}}",
+                Traces.unmap(0, 1 << 20),
+                Traces.map(1 << 20, 1 << 20))));
+
+    CliRun run = CliRun.of("plan", "--models", "type1,compat", "--json", trace.toString());
+
+    assertThat(run.code()).isEqualTo(ExitCodes.OK);
+    assertThat(run.err()).startsWith("vfio-migrate: " + trace + ": type1: kernel BUG in ");
+    assertThat(run.err()).endsWith("; its figures stop at step 5\n");
+    PlanJsonResult plan = PlanJsonResult.parse(run.out());
+    assertThat(plan.model("type1").minMemlockBytes()).isEqualTo(8192);
+    assertThat(plan.model("compat").minMemlockBytes()).isEqualTo(8192);
   }
 
   private static Path example(String name) {
