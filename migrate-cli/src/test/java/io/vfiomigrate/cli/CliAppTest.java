@@ -40,6 +40,7 @@ final class CliAppTest {
               convert   convert a type1 trace to an iommufd program
               diff      replay a trace on type1 and on compat or iommufd, and explain every divergence
               import    turn a QEMU log (VFIO and iommufd trace events, errors) into a type1 trace
+              plan      the RLIMIT_MEMLOCK each model needs for a trace or a VM, against libvirt's
               replay    replay a trace on one backend and print every step's accounting
               synth     write a deterministic synthetic trace for demos and benchmarks
               validate  check a trace (or program) against the schema and for semantic mistakes
