@@ -167,6 +167,7 @@ public final class PlanCommand implements Subcommand {
       }
     }
     if (models.isEmpty()) {
+      // Nothing to replay on: fail as a command naming type1 would (exit 70, what is missing).
       backends.require(PlanModel.TYPE1.backend(), "--models");
     }
     if (!missing.isEmpty()) {
