@@ -1,0 +1,191 @@
+package io.vfiomigrate.cli.replay.iommufd;
+
+import io.vfiomigrate.api.Errno;
+import io.vfiomigrate.api.KernelException;
+import io.vfiomigrate.api.UnmapPolicy;
+import io.vfiomigrate.cli.replay.MalformedOpException;
+import io.vfiomigrate.host.Task;
+import io.vfiomigrate.iommufd.context.IommufdContext;
+import io.vfiomigrate.iommufd.ioas.IoasCopyRequest;
+import io.vfiomigrate.iommufd.ioas.IoasMapRequest;
+import io.vfiomigrate.iommufd.ioas.IommuOption;
+import io.vfiomigrate.proto.AccessCreate;
+import io.vfiomigrate.proto.IoasCopy;
+import io.vfiomigrate.proto.IoasMap;
+import io.vfiomigrate.proto.IoasUnmap;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * One iommufd file a program opened: the model's context and the program's ids of its objects
+ * mapped to the context's. IOAS and device ids the program never created map to 0, which no object
+ * has, so the model refuses them with ENOENT at the point of the kernel's own lookup (after the
+ * argument checks that come first). Accesses have no uAPI id: an unknown one fails EINVAL here, like
+ * a VFIO device that is not open.
+ */
+final class ProgramContext {
+  /** No object has id 0: iommufd hands out ids from 1. */
+  private static final int NO_OBJECT = 0;
+
+  private static final long U64_MAX = -1L;
+
+  private final int ctx;
+  private final IommufdContext ictx;
+  private final Map<Integer, Integer> ioases = new HashMap<>();
+  private final Map<Integer, Integer> devices = new HashMap<>();
+  private final Map<Integer, ProgramAccess> accesses = new HashMap<>();
+  /** The group each bound device or created access stands for, by program id. */
+  private final Map<Integer, Integer> groupsByDevice = new HashMap<>();
+
+  ProgramContext(int ctx, IommufdContext ictx) {
+    this.ctx = ctx;
+    this.ictx = ictx;
+  }
+
+  IommufdContext ictx() {
+    return ictx;
+  }
+
+  /** {@code IOMMU_IOAS_ALLOC} under the program's id {@code ioas}. */
+  void ioasAlloc(int ioas) {
+    requireNewId(ioas, "ioasAlloc.ioas");
+    ioases.put(ioas, ictx.ioasAlloc());
+  }
+
+  /** {@code IOMMU_IOAS_MAP} by {@code current}. */
+  void ioasMap(Task current, IoasMap map) {
+    int flags =
+        (map.getFixedIova() ? IoasMapRequest.FIXED_IOVA : 0)
+            | (map.getReadable() ? IoasMapRequest.READABLE : 0)
+            | (map.getWriteable() ? IoasMapRequest.WRITEABLE : 0);
+    ictx.ioasMap(
+        current,
+        new IoasMapRequest(
+            ioas(map.getIoas()), flags, map.getUserVa(), map.getLength(), map.getIova()));
+  }
+
+  /** {@code IOMMU_IOAS_UNMAP}; {@code all} is iova 0, length U64_MAX. Returns the bytes unmapped. */
+  long ioasUnmap(IoasUnmap unmap) {
+    int ioas = ioas(unmap.getIoas());
+    return unmap.getAll()
+        ? ictx.ioasUnmap(ioas, 0, U64_MAX)
+        : ictx.ioasUnmap(ioas, unmap.getIova(), unmap.getLength());
+  }
+
+  /** {@code IOMMU_IOAS_COPY}. */
+  void ioasCopy(IoasCopy copy) {
+    int flags =
+        (copy.getFixedIova() ? IoasMapRequest.FIXED_IOVA : 0)
+            | (copy.getReadable() ? IoasMapRequest.READABLE : 0)
+            | (copy.getWriteable() ? IoasMapRequest.WRITEABLE : 0);
+    ictx.ioasCopy(
+        new IoasCopyRequest(
+            ioas(copy.getDstIoas()),
+            ioas(copy.getSrcIoas()),
+            flags,
+            copy.getSrcIova(),
+            copy.getDstIova(),
+            copy.getLength()));
+  }
+
+  /** {@code IOMMU_OPTION} as {@code current}; HUGE_PAGES names an IOAS of the program. */
+  void option(Task current, IommuOption option) {
+    int objectId =
+        option.optionId() == IommuOption.HUGE_PAGES ? ioas(option.objectId()) : option.objectId();
+    ictx.option(
+        current, new IommuOption(option.optionId(), option.op(), objectId, option.value()));
+  }
+
+  /** {@code IOMMU_DESTROY} of the program's IOAS {@code ioas}. */
+  void destroy(int ioas) {
+    ictx.destroy(ioas(ioas));
+    ioases.remove(ioas);
+  }
+
+  /** Binds the device of {@code group} under the program's id {@code device}. */
+  void deviceBind(int device, int group) {
+    requireNewId(device, "deviceBind.device");
+    devices.put(device, ictx.deviceBind(group));
+    groupsByDevice.put(device, group);
+  }
+
+  /** Attaches a bound device to an IOAS through an automatic domain (or replaces its domain). */
+  void deviceAttach(int device, int ioas) {
+    ictx.deviceAttach(device(device), ioas(ioas));
+  }
+
+  void deviceDetach(int device) {
+    ictx.deviceDetach(device(device));
+  }
+
+  /** Unbinds (detaching first); returns the group whose device is closed now. */
+  int deviceUnbind(int device) {
+    ictx.deviceUnbind(device(device));
+    devices.remove(device);
+    return groupsByDevice.remove(device);
+  }
+
+  /** {@code iommufd_access_create} for an emulated device of {@code create.group}. */
+  void accessCreate(AccessCreate create) {
+    requireNewId(create.getAccess(), "accessCreate.access");
+    UnmapPolicy policy =
+        create.getOnUnmap() == io.vfiomigrate.proto.UnmapPolicy.IGNORE
+            ? UnmapPolicy.IGNORE
+            : UnmapPolicy.UNPIN;
+    accesses.put(
+        create.getAccess(),
+        ProgramAccess.create(ictx, create.getGroup(), create.getNeedsPinPages(), policy));
+    groupsByDevice.put(create.getAccess(), create.getGroup());
+  }
+
+  void accessAttach(int access, int ioas) {
+    access(access).attach(ioas(ioas));
+  }
+
+  /**
+   * The access {@code access}.
+   *
+   * @throws KernelException EINVAL if the program never created it (or destroyed it)
+   */
+  ProgramAccess access(int access) {
+    ProgramAccess found = accesses.get(access);
+    if (found == null) {
+      throw KernelException.of(
+          Errno.EINVAL, "context %d has no access %d: the device is not open", ctx, access);
+    }
+    return found;
+  }
+
+  /** The access {@code access} if the program created it, for unpins, which never fail. */
+  ProgramAccess accessOrNull(int access) {
+    return accesses.get(access);
+  }
+
+  /** {@code iommufd_access_destroy}; returns the group whose device is closed now. */
+  int accessDestroy(int access) {
+    access(access).destroy();
+    accesses.remove(access);
+    return groupsByDevice.remove(access);
+  }
+
+  /** The groups whose devices are open in this context. */
+  Iterable<Integer> openGroups() {
+    return groupsByDevice.values();
+  }
+
+  private int ioas(int ioas) {
+    return ioases.getOrDefault(ioas, NO_OBJECT);
+  }
+
+  private int device(int device) {
+    return devices.getOrDefault(device, NO_OBJECT);
+  }
+
+  /** IOASes, devices and accesses share the program's id space, as they share the context's. */
+  private void requireNewId(int id, String field) {
+    if (ioases.containsKey(id) || groupsByDevice.containsKey(id)) {
+      throw new MalformedOpException(
+          field, "context " + ctx + " already has an object with program id " + id);
+    }
+  }
+}
