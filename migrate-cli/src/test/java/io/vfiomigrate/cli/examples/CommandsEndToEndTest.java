@@ -41,20 +41,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 final class CommandsEndToEndTest {
   /** The synth traces: small enough to read, every scenario. */
   private static final Map<String, String[]> SYNTH =
-      Map.of(
-          "synth-vm-boot", new String[] {"--scenario", "vm-boot", "--devices", "2", "--ram", "4G"},
-          "synth-kvmgt-churn",
-              new String[] {"--scenario", "kvmgt-churn", "--events", "60", "--ram", "1G"},
-          "synth-ccw", new String[] {"--scenario", "ccw", "--events", "40", "--ram", "1G"},
-          "synth-ap", new String[] {"--scenario", "ap", "--events", "40", "--ram", "1G"},
-          "synth-hotplug",
-              new String[] {"--scenario", "hotplug", "--cycles", "2", "--ram", "1G"},
-          "synth-multi-vm",
-              new String[] {
+      Map.ofEntries(
+          Map.entry("synth-vm-boot", new String[] {"--scenario", "vm-boot", "--devices", "2", "--ram", "4G"}),
+          Map.entry("synth-vm-boot-1t-hugetlb-1g", new String[] {"--scenario", "vm-boot", "--ram", "1T", "--backing", "hugetlb-1g"}),
+          Map.entry("synth-kvmgt-churn", new String[] {"--scenario", "kvmgt-churn", "--events", "60", "--ram", "1G"}),
+          Map.entry("synth-ccw", new String[] {"--scenario", "ccw", "--events", "40", "--ram", "1G"}),
+          Map.entry("synth-ap", new String[] {"--scenario", "ap", "--events", "40", "--ram", "1G"}),
+          Map.entry("synth-hotplug", new String[] {"--scenario", "hotplug", "--cycles", "2", "--ram", "1G"}),
+          Map.entry("synth-multi-vm", new String[] {
                 "--scenario", "multi-vm", "--vms", "2", "--ram", "1G", "--memlock", "1536M"
-              },
-          "synth-viommu",
-              new String[] {"--scenario", "viommu", "--devices", "2", "--events", "60", "--ram", "1G"});
+              }),
+          Map.entry("synth-viommu", new String[] {"--scenario", "viommu", "--devices", "2", "--events", "60", "--ram", "1G"}));
 
   /** {@code diff} variants: the argument list after {@code diff}, before the file. */
   private static final List<List<String>> DIFFS =

@@ -8,10 +8,14 @@ import io.vfiomigrate.host.Host;
 import io.vfiomigrate.host.Task;
 import io.vfiomigrate.iommufd.context.IommufdContext;
 import io.vfiomigrate.iommufd.ioas.IommuOption;
+import io.vfiomigrate.proto.AccessAttach;
+import io.vfiomigrate.proto.AccessCreate;
 import io.vfiomigrate.proto.AccessPin;
 import io.vfiomigrate.proto.AccessRw;
 import io.vfiomigrate.proto.AccessUnpin;
 import io.vfiomigrate.proto.AccountMode;
+import io.vfiomigrate.proto.DeviceAttach;
+import io.vfiomigrate.proto.DeviceBind;
 import io.vfiomigrate.proto.IommufdOp;
 import io.vfiomigrate.proto.IommufdOpen;
 import java.util.ArrayList;
@@ -20,6 +24,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One replay of an iommufd program on the iommufd-core model ({@link IommufdContext}, one per
@@ -35,7 +41,10 @@ import java.util.Set;
  *       accessUnpin does nothing.
  *   <li>A group's device is opened once on the host: binding or creating an access for a group
  *       whose device is open (in any context) fails EINVAL, as {@code vfio_df_open} refuses a
- *       second open of a device through its cdev.
+ *       second open of a device through its cdev. The ops of one source event are one action of
+ *       the VMM: when deviceAttach (accessAttach) fails on the device (access) an earlier op of the
+ *       same event opened, the VMM closes it again, so nothing of the failed attach stays open;
+ *       detaching and releasing it later does nothing, attaching or pinning fails EINVAL.
  *   <li>open with an accounting mode other than the file's default (USER for {@code /dev/iommu},
  *       MM for the iommufd {@code /dev/vfio/vfio}) sets it with {@code IOMMU_OPTION_RLIMIT_MODE}
  *       as the op's task, which needs CAP_SYS_RESOURCE (EPERM, and nothing stays open).
@@ -50,6 +59,14 @@ public final class NativeSession implements ProgramSession {
   private final Set<Integer> openGroups = new HashSet<>();
   /** Contexts closed with pages a driver kept pinned. */
   private final List<IommufdContext> leaked = new ArrayList<>();
+  /**
+   * The device or access the last deviceBind or accessCreate opened and its source event, until
+   * the next attach.
+   */
+  private @Nullable Opened opened;
+
+  /** A device (or access) {@code id} of context {@code ctx} opened for {@code sourceEvent}. */
+  private record Opened(int ctx, int id, int sourceEvent) {}
 
   NativeSession(Host host) {
     this.host = host;
@@ -69,26 +86,43 @@ public final class NativeSession implements ProgramSession {
       case OPTION -> context(op.getOption().getCtx()).option(task, option(op.getOption()));
       case DESTROY -> context(op.getDestroy().getCtx()).destroy(op.getDestroy().getObjectId());
       case DEVICEBIND -> {
-        ProgramContext ctx = context(op.getDeviceBind().getCtx());
-        int group = op.getDeviceBind().getGroup();
-        openDevice(group, () -> ctx.deviceBind(op.getDeviceBind().getDevice(), group));
+        DeviceBind bind = op.getDeviceBind();
+        ProgramContext ctx = context(bind.getCtx());
+        openDevice(bind.getGroup(), () -> ctx.deviceBind(bind.getDevice(), bind.getGroup()));
+        opened = new Opened(bind.getCtx(), bind.getDevice(), op.getSourceEvent());
       }
-      case DEVICEATTACH ->
-          context(op.getDeviceAttach().getCtx())
-              .deviceAttach(op.getDeviceAttach().getDevice(), op.getDeviceAttach().getIoas());
+      case DEVICEATTACH -> {
+        DeviceAttach attach = op.getDeviceAttach();
+        ProgramContext ctx = context(attach.getCtx());
+        attachOrClose(
+            op,
+            attach.getCtx(),
+            attach.getDevice(),
+            () -> ctx.deviceAttach(attach.getDevice(), attach.getIoas()),
+            () -> ctx.closeDevice(attach.getDevice()));
+      }
       case DEVICEDETACH ->
           context(op.getDeviceDetach().getCtx()).deviceDetach(op.getDeviceDetach().getDevice());
       case DEVICEUNBIND ->
-          openGroups.remove(
-              context(op.getDeviceUnbind().getCtx())
-                  .deviceUnbind(op.getDeviceUnbind().getDevice()));
+          context(op.getDeviceUnbind().getCtx())
+              .deviceUnbind(op.getDeviceUnbind().getDevice())
+              .ifPresent(openGroups::remove);
       case ACCESSCREATE -> {
-        ProgramContext ctx = context(op.getAccessCreate().getCtx());
-        openDevice(op.getAccessCreate().getGroup(), () -> ctx.accessCreate(op.getAccessCreate()));
+        AccessCreate create = op.getAccessCreate();
+        ProgramContext ctx = context(create.getCtx());
+        openDevice(create.getGroup(), () -> ctx.accessCreate(create));
+        opened = new Opened(create.getCtx(), create.getAccess(), op.getSourceEvent());
       }
-      case ACCESSATTACH ->
-          accessContext(op.getAccessAttach().getCtx())
-              .accessAttach(op.getAccessAttach().getAccess(), op.getAccessAttach().getIoas());
+      case ACCESSATTACH -> {
+        AccessAttach attach = op.getAccessAttach();
+        ProgramContext ctx = accessContext(attach.getCtx());
+        attachOrClose(
+            op,
+            attach.getCtx(),
+            attach.getAccess(),
+            () -> ctx.accessAttach(attach.getAccess(), attach.getIoas()),
+            () -> ctx.closeAccess(attach.getAccess()));
+      }
       case ACCESSDETACH ->
           access(op.getAccessDetach().getCtx(), op.getAccessDetach().getAccess()).detach();
       case ACCESSPIN -> {
@@ -108,10 +142,10 @@ public final class NativeSession implements ProgramSession {
         access(rw.getCtx(), rw.getAccess())
             .rw(rw.getIova(), rw.getLength(), rw.getWrite(), task);
       }
-      case ACCESSDESTROY -> {
-        ProgramContext ctx = accessContext(op.getAccessDestroy().getCtx());
-        openGroups.remove(ctx.accessDestroy(op.getAccessDestroy().getAccess()));
-      }
+      case ACCESSDESTROY ->
+          accessContext(op.getAccessDestroy().getCtx())
+              .accessDestroy(op.getAccessDestroy().getAccess())
+              .ifPresent(openGroups::remove);
       case CLOSE -> close(op.getClose().getCtx());
       case OP_NOT_SET -> throw new MalformedOpException("op", "no operation set");
     }
@@ -165,6 +199,25 @@ public final class NativeSession implements ProgramSession {
     ctx.openGroups().forEach(openGroups::remove);
     if (ctx.ictx().hasLeaks()) {
       leaked.add(ctx.ictx());
+    }
+  }
+
+  /**
+   * Attaches device or access {@code id}; if that is the first attach since the same source event
+   * opened it and it fails, the VMM closes it again ({@code close}, which returns its group), as
+   * QEMU closes the device file when {@code VFIO_DEVICE_ATTACH_IOMMUFD_PT} fails.
+   */
+  private void attachOrClose(
+      IommufdOp op, int ctx, int id, Runnable attach, IntSupplier close) {
+    boolean justOpened = new Opened(ctx, id, op.getSourceEvent()).equals(opened);
+    opened = null;
+    try {
+      attach.run();
+    } catch (KernelException e) {
+      if (justOpened) {
+        openGroups.remove(close.getAsInt());
+      }
+      throw e;
     }
   }
 

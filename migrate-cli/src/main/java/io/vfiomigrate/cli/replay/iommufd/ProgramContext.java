@@ -14,7 +14,10 @@ import io.vfiomigrate.proto.IoasCopy;
 import io.vfiomigrate.proto.IoasMap;
 import io.vfiomigrate.proto.IoasUnmap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
 
 /**
  * One iommufd file a program opened: the model's context and the program's ids of its objects
@@ -22,6 +25,11 @@ import java.util.Map;
  * has, so the model refuses them with ENOENT at the point of the kernel's own lookup (after the
  * argument checks that come first). Accesses have no uAPI id: an unknown one fails EINVAL here, like
  * a VFIO device that is not open.
+ *
+ * <p>A device or access can be <em>closed</em>: the VMM closed its device file because attaching it
+ * failed ({@link #closeDevice}, {@link #closeAccess}). The VMM then has no device to detach or
+ * release, so detaching, unbinding and destroying it do nothing, while attaching or pinning through
+ * it fails EINVAL (the device is not open).
  */
 final class ProgramContext {
   /** No object has id 0: iommufd hands out ids from 1. */
@@ -34,8 +42,10 @@ final class ProgramContext {
   private final Map<Integer, Integer> ioases = new HashMap<>();
   private final Map<Integer, Integer> devices = new HashMap<>();
   private final Map<Integer, ProgramAccess> accesses = new HashMap<>();
-  /** The group each bound device or created access stands for, by program id. */
+  /** The group each open device or access stands for, by program id. */
   private final Map<Integer, Integer> groupsByDevice = new HashMap<>();
+  /** Program ids of devices and accesses closed after a failed attach. */
+  private final Set<Integer> closed = new HashSet<>();
 
   ProgramContext(int ctx, IommufdContext ictx) {
     this.ctx = ctx;
@@ -111,18 +121,30 @@ final class ProgramContext {
 
   /** Attaches a bound device to an IOAS through an automatic domain (or replaces its domain). */
   void deviceAttach(int device, int ioas) {
+    requireOpen(device);
     ictx.deviceAttach(device(device), ioas(ioas));
   }
 
   void deviceDetach(int device) {
-    ictx.deviceDetach(device(device));
+    if (!closed.contains(device)) {
+      ictx.deviceDetach(device(device));
+    }
   }
 
-  /** Unbinds (detaching first); returns the group whose device is closed now. */
-  int deviceUnbind(int device) {
+  /** Unbinds (detaching first); returns the group whose device is closed now, if it was open. */
+  OptionalInt deviceUnbind(int device) {
+    if (closed.remove(device)) {
+      return OptionalInt.empty();
+    }
     ictx.deviceUnbind(device(device));
-    devices.remove(device);
-    return groupsByDevice.remove(device);
+    return OptionalInt.of(forget(device));
+  }
+
+  /** The VMM closes a bound device whose attach failed; returns its group. */
+  int closeDevice(int device) {
+    ictx.deviceUnbind(device(device));
+    closed.add(device);
+    return forget(device);
   }
 
   /** {@code iommufd_access_create} for an emulated device of {@code create.group}. */
@@ -139,6 +161,7 @@ final class ProgramContext {
   }
 
   void accessAttach(int access, int ioas) {
+    requireOpen(access);
     access(access).attach(ioas(ioas));
   }
 
@@ -161,16 +184,39 @@ final class ProgramContext {
     return accesses.get(access);
   }
 
-  /** {@code iommufd_access_destroy}; returns the group whose device is closed now. */
-  int accessDestroy(int access) {
+  /** {@code iommufd_access_destroy}; returns the group whose device is closed now, if it was open. */
+  OptionalInt accessDestroy(int access) {
+    if (closed.remove(access)) {
+      return OptionalInt.empty();
+    }
     access(access).destroy();
-    accesses.remove(access);
-    return groupsByDevice.remove(access);
+    return OptionalInt.of(forget(access));
+  }
+
+  /** The VMM closes an emulated device whose access failed to attach; returns its group. */
+  int closeAccess(int access) {
+    access(access).destroy();
+    closed.add(access);
+    return forget(access);
   }
 
   /** The groups whose devices are open in this context. */
   Iterable<Integer> openGroups() {
     return groupsByDevice.values();
+  }
+
+  /** Forgets an open device or access; returns its group. */
+  private int forget(int id) {
+    devices.remove(id);
+    accesses.remove(id);
+    return groupsByDevice.remove(id);
+  }
+
+  private void requireOpen(int id) {
+    if (closed.contains(id)) {
+      throw KernelException.of(
+          Errno.EINVAL, "context %d: the device of program id %d is not open", ctx, id);
+    }
   }
 
   private int ioas(int ioas) {
@@ -183,7 +229,7 @@ final class ProgramContext {
 
   /** IOASes, devices and accesses share the program's id space, as they share the context's. */
   private void requireNewId(int id, String field) {
-    if (ioases.containsKey(id) || groupsByDevice.containsKey(id)) {
+    if (ioases.containsKey(id) || groupsByDevice.containsKey(id) || closed.contains(id)) {
       throw new MalformedOpException(
           field, "context " + ctx + " already has an object with program id " + id);
     }

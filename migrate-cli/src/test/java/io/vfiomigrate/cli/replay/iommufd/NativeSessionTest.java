@@ -12,6 +12,7 @@ import static io.vfiomigrate.cli.replay.iommufd.Ops.close;
 import static io.vfiomigrate.cli.replay.iommufd.Ops.copy;
 import static io.vfiomigrate.cli.replay.iommufd.Ops.destroy;
 import static io.vfiomigrate.cli.replay.iommufd.Ops.detach;
+import static io.vfiomigrate.cli.replay.iommufd.Ops.event;
 import static io.vfiomigrate.cli.replay.iommufd.Ops.map;
 import static io.vfiomigrate.cli.replay.iommufd.Ops.onContext;
 import static io.vfiomigrate.cli.replay.iommufd.Ops.open;
@@ -185,6 +186,33 @@ final class NativeSessionTest {
                 unbind(2),
                 onContext(2, bind(2, 7))))
         .containsExactly("OK", "OK", "OK", "EINVAL", "EINVAL", "OK", "EINVAL", "OK", "OK");
+  }
+
+  @Test
+  void aDeviceWhoseAttachFailsInTheEventThatBoundItIsClosedAgain() {
+    assertThat(run(open(), alloc(1), map(1, RAM, IOVA, 65))).containsExactly("OK", "OK", "OK");
+
+    assertThat(run(event(5, bind(2, 7)), event(5, attach(2, 1)))).containsExactly("OK", "ENOMEM");
+    assertThat(run(event(6, attach(2, 1)), event(6, detach(2)), event(6, unbind(2))))
+        .containsExactly("EINVAL", "OK", "OK");
+    assertThat(run(event(7, bind(3, 7)), event(8, attach(3, 1)), event(9, bind(4, 7))))
+        .containsExactly("OK", "ENOMEM", "EINVAL");
+    assertThat(counters()).isEqualTo("0/0 0 0/0");
+  }
+
+  @Test
+  void anAccessWhoseAttachFailsInTheEventThatCreatedItIsClosedAgain() {
+    assertThat(
+            run(
+                open(),
+                alloc(1),
+                event(5, accessCreate(2, 40, UnmapPolicy.UNPIN)),
+                event(5, accessAttach(2, 9)),
+                event(6, pin(2, IOVA, PAGE, false)),
+                event(6, accessAttach(2, 1)),
+                event(6, accessDestroy(2)),
+                event(7, accessCreate(3, 40, UnmapPolicy.UNPIN))))
+        .containsExactly("OK", "OK", "OK", "ENOENT", "EINVAL", "EINVAL", "OK", "OK");
   }
 
   @Test

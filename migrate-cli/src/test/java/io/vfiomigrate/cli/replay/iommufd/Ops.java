@@ -210,6 +210,11 @@ final class Ops {
     return op.toBuilder().setPid(pid).build();
   }
 
+  /** {@code op} as part of the source event {@code sourceEvent}. */
+  static IommufdOp event(int sourceEvent, IommufdOp op) {
+    return op.toBuilder().setSourceEvent(sourceEvent).build();
+  }
+
   /** {@code op} on context {@code ctx} instead of 1. */
   static IommufdOp onContext(int ctx, IommufdOp op) {
     IommufdOp.Builder builder = op.toBuilder();
