@@ -20,8 +20,8 @@ import java.util.Optional;
  * The oracle harness's route from a trace event to one backend of the real kernel ({@code
  * tools/oracle/replay.c}; {@code src/test/resources/oracle/README.md}, "Harness quirks"), put
  * around the CLI's replay engine so that the engine's steps compare with what the harness printed.
- * Where the harness talks to the kernel exactly as the engine does, this does nothing. It does three
- * things otherwise:
+ * Where the harness talks to the kernel exactly as the engine does, this does nothing. It does
+ * three things otherwise:
  *
  * <ul>
  *   <li><b>Sends the event as the harness does</b> ({@link #toKernel}). Native iommufd has no
@@ -33,11 +33,11 @@ import java.util.Optional;
  *       groupDetach of a group it does not hold (never attached, or its attach failed) is EINVAL;
  *       pin_probe refuses pins of more than 2^20 pages with EINVAL itself, and releases on unpin
  *       only a record of an earlier successful pin with exactly that (iova, npage), so any other
- *       unpin is OK and reaches no kernel (the engine passes every recorded unpin on, as a trace
- *       of a real driver's calls means). Records go with the group's detach or its container's
- *       close; those a dma_unmap callback releases are not tracked, so an exact unpin of one still
- *       reaches the model, whose driver no longer holds it either: the kernel gets an unpin of
- *       IOVA whose pages this driver no longer pins, which changes nothing.
+ *       unpin is OK and reaches no kernel (the engine passes every recorded unpin on, as a trace of
+ *       a real driver's calls means). Records go with the group's detach or its container's close;
+ *       those a dma_unmap callback releases are not tracked, so an exact unpin of one still reaches
+ *       the model, whose driver no longer holds it either: the kernel gets an unpin of IOVA whose
+ *       pages this driver no longer pins, which changes nothing.
  *   <li><b>Prints what the harness printed</b> ({@link #printed}): for a failed unmap, type1's
  *       struct as sent (the requested size), compat's requested size for its early argument errors
  *       (EINVAL, ENODEV: nothing is copied back) and the size written back otherwise, and 0 on
@@ -50,8 +50,10 @@ public final class HarnessRoute {
   private static final long PIN_PROBE_MAX_PAGES = 1L << 20;
 
   private final String backend;
+
   /** Groups the harness holds (attached successfully), by the container they are attached to. */
   private final Map<Integer, Integer> held = new HashMap<>();
+
   /** pin_probe's records of successful pins, by group: (iova, npage), a repeated pin twice. */
   private final Map<Integer, List<Pin>> pins = new HashMap<>();
 

@@ -39,8 +39,7 @@ public final class ProgramFileReplay {
       if (!(entry instanceof IndexedOp indexed)) {
         continue;
       }
-      if (!group.isEmpty()
-          && group.get(0).op().getSourceEvent() != indexed.op().getSourceEvent()) {
+      if (!group.isEmpty() && group.get(0).op().getSourceEvent() != indexed.op().getSourceEvent()) {
         sink.accept(runGroup(runner, group));
         group.clear();
       }

@@ -18,8 +18,7 @@ public final class CliFootprint {
     CliApp app = ProductionApp.create();
     long start = System.nanoTime();
     int code =
-        app.run(
-            args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.err);
+        app.run(args, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()), System.err);
     long nanos = System.nanoTime() - start;
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

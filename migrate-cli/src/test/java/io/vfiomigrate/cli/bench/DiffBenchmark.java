@@ -37,8 +37,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The diff per event, on a 1-million-event trace of each scenario:
  *
  * <ul>
- *   <li>{@code engine}: {@link DiffEngine#accept} alone, over pre-built steps whose two sides differ
- *       by placement at every pin (both shadows, rules, comparisons);
+ *   <li>{@code engine}: {@link DiffEngine#accept} alone, over pre-built steps whose two sides
+ *       differ by placement at every pin (both shadows, rules, comparisons);
  *   <li>{@code command}: the whole {@code diff --against AGAINST} command in process with the real
  *       models as {@code Main} wires them (reading, type1-legacy and the other side replaying, the
  *       conversion for native iommufd, snapshots, the engine, the report).

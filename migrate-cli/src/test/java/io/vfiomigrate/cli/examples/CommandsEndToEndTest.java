@@ -32,9 +32,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Every command on the real models, through {@code CliApp.run} as {@code Main} wires it, for every
  * example and for a small trace of every synth scenario: {@code replay --json} on the three
- * backends, {@code diff --json} and {@code diff --html} against iommufd (USER and MM accounting) and
- * compat, {@code convert} to JSON and binary and the replay of the program. The figures of every
- * step and every divergence with its rule id are in a golden file per input ({@code
+ * backends, {@code diff --json} and {@code diff --html} against iommufd (USER and MM accounting)
+ * and compat, {@code convert} to JSON and binary and the replay of the program. The figures of
+ * every step and every divergence with its rule id are in a golden file per input ({@code
  * src/test/resources/e2e/}); the tests also hold the outputs to each other (the table, JSON and
  * HTML report the same diff; a converted program replays to the same steps as the trace).
  */
@@ -42,16 +42,31 @@ final class CommandsEndToEndTest {
   /** The synth traces: small enough to read, every scenario. */
   private static final Map<String, String[]> SYNTH =
       Map.ofEntries(
-          Map.entry("synth-vm-boot", new String[] {"--scenario", "vm-boot", "--devices", "2", "--ram", "4G"}),
-          Map.entry("synth-vm-boot-1t-hugetlb-1g", new String[] {"--scenario", "vm-boot", "--ram", "1T", "--backing", "hugetlb-1g"}),
-          Map.entry("synth-kvmgt-churn", new String[] {"--scenario", "kvmgt-churn", "--events", "60", "--ram", "1G"}),
-          Map.entry("synth-ccw", new String[] {"--scenario", "ccw", "--events", "40", "--ram", "1G"}),
+          Map.entry(
+              "synth-vm-boot",
+              new String[] {"--scenario", "vm-boot", "--devices", "2", "--ram", "4G"}),
+          Map.entry(
+              "synth-vm-boot-1t-hugetlb-1g",
+              new String[] {"--scenario", "vm-boot", "--ram", "1T", "--backing", "hugetlb-1g"}),
+          Map.entry(
+              "synth-kvmgt-churn",
+              new String[] {"--scenario", "kvmgt-churn", "--events", "60", "--ram", "1G"}),
+          Map.entry(
+              "synth-ccw", new String[] {"--scenario", "ccw", "--events", "40", "--ram", "1G"}),
           Map.entry("synth-ap", new String[] {"--scenario", "ap", "--events", "40", "--ram", "1G"}),
-          Map.entry("synth-hotplug", new String[] {"--scenario", "hotplug", "--cycles", "2", "--ram", "1G"}),
-          Map.entry("synth-multi-vm", new String[] {
+          Map.entry(
+              "synth-hotplug",
+              new String[] {"--scenario", "hotplug", "--cycles", "2", "--ram", "1G"}),
+          Map.entry(
+              "synth-multi-vm",
+              new String[] {
                 "--scenario", "multi-vm", "--vms", "2", "--ram", "1G", "--memlock", "1536M"
               }),
-          Map.entry("synth-viommu", new String[] {"--scenario", "viommu", "--devices", "2", "--events", "60", "--ram", "1G"}));
+          Map.entry(
+              "synth-viommu",
+              new String[] {
+                "--scenario", "viommu", "--devices", "2", "--events", "60", "--ram", "1G"
+              }));
 
   /** {@code diff} variants: the argument list after {@code diff}, before the file. */
   private static final List<List<String>> DIFFS =
@@ -158,8 +173,8 @@ final class CommandsEndToEndTest {
 
   /**
    * One diff variant three ways: the JSON's divergences with their rules, the table's headline and
-   * counts by rule, the HTML report with the same headline. Returns the headline, the counts and the
-   * divergences, one per line.
+   * counts by rule, the HTML report with the same headline. Returns the headline, the counts and
+   * the divergences, one per line.
    */
   private static String diff(List<String> variant, Path trace) throws IOException {
     List<String> args = new ArrayList<>(List.of("diff"));
@@ -185,7 +200,12 @@ final class CommandsEndToEndTest {
 
     StringBuilder out = new StringBuilder(headline.substring(headline.indexOf(": ") + 2));
     out.append('\n');
-    table.out().lines().skip(1).takeWhile(line -> !line.startsWith("step ")).filter(l -> !l.isBlank())
+    table
+        .out()
+        .lines()
+        .skip(1)
+        .takeWhile(line -> !line.startsWith("step "))
+        .filter(l -> !l.isBlank())
         .forEach(line -> out.append(line).append('\n'));
     for (Divergence d : report.getDivergencesList()) {
       out.append("  ")

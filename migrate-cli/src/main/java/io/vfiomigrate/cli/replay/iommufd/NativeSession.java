@@ -35,19 +35,19 @@ import org.jspecify.annotations.Nullable;
  *   <li>ioctls on the iommufd file (ioasAlloc, ioasMap, ioasUnmap, ioasCopy, option, destroy,
  *       deviceBind, deviceAttach, deviceDetach, deviceUnbind, accessCreate, close) fail EBADF on a
  *       context that is not open. The access ops after accessCreate are calls of the emulated
- *       device's driver, not ioctls: on an access that does not exist (whatever the context) or
- *       is not attached, accessPin and accessRw fail EINVAL like {@code vfio_pin_pages} on a device
- *       that is not open, accessAttach, accessDetach and accessDestroy fail EINVAL, and
- *       accessUnpin does nothing.
+ *       device's driver, not ioctls: on an access that does not exist (whatever the context) or is
+ *       not attached, accessPin and accessRw fail EINVAL like {@code vfio_pin_pages} on a device
+ *       that is not open, accessAttach, accessDetach and accessDestroy fail EINVAL, and accessUnpin
+ *       does nothing.
  *   <li>A group's device is opened once on the host: binding or creating an access for a group
  *       whose device is open (in any context) fails EINVAL, as {@code vfio_df_open} refuses a
- *       second open of a device through its cdev. The ops of one source event are one action of
- *       the VMM: when deviceAttach (accessAttach) fails on the device (access) an earlier op of the
+ *       second open of a device through its cdev. The ops of one source event are one action of the
+ *       VMM: when deviceAttach (accessAttach) fails on the device (access) an earlier op of the
  *       same event opened, the VMM closes it again, so nothing of the failed attach stays open;
  *       detaching and releasing it later does nothing, attaching or pinning fails EINVAL.
- *   <li>open with an accounting mode other than the file's default (USER for {@code /dev/iommu},
- *       MM for the iommufd {@code /dev/vfio/vfio}) sets it with {@code IOMMU_OPTION_RLIMIT_MODE}
- *       as the op's task, which needs CAP_SYS_RESOURCE (EPERM, and nothing stays open).
+ *   <li>open with an accounting mode other than the file's default (USER for {@code /dev/iommu}, MM
+ *       for the iommufd {@code /dev/vfio/vfio}) sets it with {@code IOMMU_OPTION_RLIMIT_MODE} as
+ *       the op's task, which needs CAP_SYS_RESOURCE (EPERM, and nothing stays open).
  *   <li>close releases everything the context holds; pins an IGNORE driver kept stay pinned and
  *       charged, as the kernel leaks them, and stay counted for {@link #checkInvariants}.
  * </ul>
@@ -55,13 +55,16 @@ import org.jspecify.annotations.Nullable;
 public final class NativeSession implements ProgramSession {
   private final Host host;
   private final Map<Integer, ProgramContext> contexts = new HashMap<>();
+
   /** Groups whose device is bound or has an access, in any context. */
   private final Set<Integer> openGroups = new HashSet<>();
+
   /** Contexts closed with pages a driver kept pinned. */
   private final List<IommufdContext> leaked = new ArrayList<>();
+
   /**
-   * The device or access the last deviceBind or accessCreate opened and its source event, until
-   * the next attach.
+   * The device or access the last deviceBind or accessCreate opened and its source event, until the
+   * next attach.
    */
   private @Nullable Opened opened;
 
@@ -124,7 +127,8 @@ public final class NativeSession implements ProgramSession {
             () -> ctx.closeAccess(attach.getAccess()));
       }
       case ACCESSDETACH ->
-          access(op.getAccessDetach().getCtx(), op.getAccessDetach().getAccess()).detach();
+          accessContext(op.getAccessDetach().getCtx())
+              .accessDetach(op.getAccessDetach().getAccess());
       case ACCESSPIN -> {
         AccessPin pin = op.getAccessPin();
         access(pin.getCtx(), pin.getAccess()).pin(pin.getIova(), pin.getLength(), pin.getWrite());
@@ -139,8 +143,7 @@ public final class NativeSession implements ProgramSession {
       }
       case ACCESSRW -> {
         AccessRw rw = op.getAccessRw();
-        access(rw.getCtx(), rw.getAccess())
-            .rw(rw.getIova(), rw.getLength(), rw.getWrite(), task);
+        access(rw.getCtx(), rw.getAccess()).rw(rw.getIova(), rw.getLength(), rw.getWrite(), task);
       }
       case ACCESSDESTROY ->
           accessContext(op.getAccessDestroy().getCtx())
@@ -154,8 +157,8 @@ public final class NativeSession implements ProgramSession {
 
   /**
    * Checks the model's invariants over every context of the replay, closed ones that leaked
-   * included: each context's own (spec F.4, F.5) and the host's counters and pin references
-   * against the pages of all of them (F.6, F.7, B.4). Nothing else may pin on the host.
+   * included: each context's own (spec F.4, F.5) and the host's counters and pin references against
+   * the pages of all of them (F.6, F.7, B.4). Nothing else may pin on the host.
    *
    * @throws IllegalStateException naming the first broken invariant
    */
@@ -207,8 +210,7 @@ public final class NativeSession implements ProgramSession {
    * opened it and it fails, the VMM closes it again ({@code close}, which returns its group), as
    * QEMU closes the device file when {@code VFIO_DEVICE_ATTACH_IOMMUFD_PT} fails.
    */
-  private void attachOrClose(
-      IommufdOp op, int ctx, int id, Runnable attach, IntSupplier close) {
+  private void attachOrClose(IommufdOp op, int ctx, int id, Runnable attach, IntSupplier close) {
     boolean justOpened = new Opened(ctx, id, op.getSourceEvent()).equals(opened);
     opened = null;
     try {
@@ -276,7 +278,8 @@ public final class NativeSession implements ProgramSession {
           case RLIMIT_MODE -> IommuOption.RLIMIT_MODE;
           case HUGE_PAGES -> IommuOption.HUGE_PAGES;
           case OPTION_ID_UNSPECIFIED, UNRECOGNIZED ->
-              throw new MalformedOpException("option.option", "no option (RLIMIT_MODE, HUGE_PAGES)");
+              throw new MalformedOpException(
+                  "option.option", "no option (RLIMIT_MODE, HUGE_PAGES)");
         };
     int op =
         switch (option.getOp()) {

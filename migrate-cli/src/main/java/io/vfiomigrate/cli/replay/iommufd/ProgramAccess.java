@@ -17,9 +17,9 @@ import io.vfiomigrate.iommufd.iopt.AccessPages;
 
 /**
  * An access of a program and the emulated device driver behind it: a {@link TrackingMdevDriver}
- * with the program's unmap policy pins and unpins through this object (as a {@link VfioDevice}), and
- * the access's unmap callback goes to that driver, so an UNPIN driver releases exactly the pins it
- * took and an IGNORE driver keeps them.
+ * with the program's unmap policy pins and unpins through this object (as a {@link VfioDevice}),
+ * and the access's unmap callback goes to that driver, so an UNPIN driver releases exactly the pins
+ * it took and an IGNORE driver keeps them.
  *
  * <p>The driver pins whole pages, as every VFIO driver does ({@code vfio_pin_pages} passes {@code
  * npage * PAGE_SIZE}): a pin whose length is zero, not a multiple of the page size or more pages
@@ -51,8 +51,7 @@ final class ProgramAccess implements VfioDevice, AccessOps {
   static ProgramAccess create(
       IommufdContext ictx, int group, boolean needsPinPages, UnmapPolicy policy) {
     ProgramAccess created =
-        new ProgramAccess(
-            group, needsPinPages, policy, ictx.host().pageSize(), ictx.host().log());
+        new ProgramAccess(group, needsPinPages, policy, ictx.host().pageSize(), ictx.host().log());
     created.access = ictx.accessCreate(created);
     return created;
   }

@@ -23,8 +23,8 @@ import java.util.Set;
  * One iommufd file a program opened: the model's context and the program's ids of its objects
  * mapped to the context's. IOAS and device ids the program never created map to 0, which no object
  * has, so the model refuses them with ENOENT at the point of the kernel's own lookup (after the
- * argument checks that come first). Accesses have no uAPI id: an unknown one fails EINVAL here, like
- * a VFIO device that is not open.
+ * argument checks that come first). Accesses have no uAPI id: an unknown one fails EINVAL here,
+ * like a VFIO device that is not open.
  *
  * <p>A device or access can be <em>closed</em>: the VMM closed its device file because attaching it
  * failed ({@link #closeDevice}, {@link #closeAccess}). The VMM then has no device to detach or
@@ -42,8 +42,10 @@ final class ProgramContext {
   private final Map<Integer, Integer> ioases = new HashMap<>();
   private final Map<Integer, Integer> devices = new HashMap<>();
   private final Map<Integer, ProgramAccess> accesses = new HashMap<>();
+
   /** The group each open device or access stands for, by program id. */
   private final Map<Integer, Integer> groupsByDevice = new HashMap<>();
+
   /** Program ids of devices and accesses closed after a failed attach. */
   private final Set<Integer> closed = new HashSet<>();
 
@@ -64,17 +66,16 @@ final class ProgramContext {
 
   /** {@code IOMMU_IOAS_MAP} by {@code current}. */
   void ioasMap(Task current, IoasMap map) {
-    int flags =
-        (map.getFixedIova() ? IoasMapRequest.FIXED_IOVA : 0)
-            | (map.getReadable() ? IoasMapRequest.READABLE : 0)
-            | (map.getWriteable() ? IoasMapRequest.WRITEABLE : 0);
+    int flags = flags(map.getFixedIova(), map.getReadable(), map.getWriteable());
     ictx.ioasMap(
         current,
         new IoasMapRequest(
             ioas(map.getIoas()), flags, map.getUserVa(), map.getLength(), map.getIova()));
   }
 
-  /** {@code IOMMU_IOAS_UNMAP}; {@code all} is iova 0, length U64_MAX. Returns the bytes unmapped. */
+  /**
+   * {@code IOMMU_IOAS_UNMAP}; {@code all} is iova 0, length U64_MAX. Returns the bytes unmapped.
+   */
   long ioasUnmap(IoasUnmap unmap) {
     int ioas = ioas(unmap.getIoas());
     return unmap.getAll()
@@ -84,10 +85,7 @@ final class ProgramContext {
 
   /** {@code IOMMU_IOAS_COPY}. */
   void ioasCopy(IoasCopy copy) {
-    int flags =
-        (copy.getFixedIova() ? IoasMapRequest.FIXED_IOVA : 0)
-            | (copy.getReadable() ? IoasMapRequest.READABLE : 0)
-            | (copy.getWriteable() ? IoasMapRequest.WRITEABLE : 0);
+    int flags = flags(copy.getFixedIova(), copy.getReadable(), copy.getWriteable());
     ictx.ioasCopy(
         new IoasCopyRequest(
             ioas(copy.getDstIoas()),
@@ -102,8 +100,7 @@ final class ProgramContext {
   void option(Task current, IommuOption option) {
     int objectId =
         option.optionId() == IommuOption.HUGE_PAGES ? ioas(option.objectId()) : option.objectId();
-    ictx.option(
-        current, new IommuOption(option.optionId(), option.op(), objectId, option.value()));
+    ictx.option(current, new IommuOption(option.optionId(), option.op(), objectId, option.value()));
   }
 
   /** {@code IOMMU_DESTROY} of the program's IOAS {@code ioas}. */
@@ -160,6 +157,13 @@ final class ProgramContext {
     groupsByDevice.put(create.getAccess(), create.getGroup());
   }
 
+  /** {@code iommufd_access_detach}; nothing for an access the VMM closed. */
+  void accessDetach(int access) {
+    if (!closed.contains(access)) {
+      access(access).detach();
+    }
+  }
+
   void accessAttach(int access, int ioas) {
     requireOpen(access);
     access(access).attach(ioas(ioas));
@@ -184,7 +188,9 @@ final class ProgramContext {
     return accesses.get(access);
   }
 
-  /** {@code iommufd_access_destroy}; returns the group whose device is closed now, if it was open. */
+  /**
+   * {@code iommufd_access_destroy}; returns the group whose device is closed now, if it was open.
+   */
   OptionalInt accessDestroy(int access) {
     if (closed.remove(access)) {
       return OptionalInt.empty();
@@ -203,6 +209,13 @@ final class ProgramContext {
   /** The groups whose devices are open in this context. */
   Iterable<Integer> openGroups() {
     return groupsByDevice.values();
+  }
+
+  /** The uapi flags of IOMMU_IOAS_MAP and IOMMU_IOAS_COPY. */
+  private static int flags(boolean fixedIova, boolean readable, boolean writeable) {
+    return (fixedIova ? IoasMapRequest.FIXED_IOVA : 0)
+        | (readable ? IoasMapRequest.READABLE : 0)
+        | (writeable ? IoasMapRequest.WRITEABLE : 0);
   }
 
   /** Forgets an open device or access; returns its group. */

@@ -45,9 +45,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every op of the native replayer on iommufd-core, with the kernel's errnos and every counter.
- * pid 100 (uid 1000, RLIMIT_MEMLOCK 64 pages, CAP_SYS_RESOURCE) owns 256 pages of RAM at {@link
- * #RAM} and 16 read-only pages at {@link #RO}; pid 200 (uid 1000, no CAP_SYS_RESOURCE) 256 pages at
+ * Every op of the native replayer on iommufd-core, with the kernel's errnos and every counter. pid
+ * 100 (uid 1000, RLIMIT_MEMLOCK 64 pages, CAP_SYS_RESOURCE) owns 256 pages of RAM at {@link #RAM}
+ * and 16 read-only pages at {@link #RO}; pid 200 (uid 1000, no CAP_SYS_RESOURCE) 256 pages at
  * {@link #RAM}. Counters read {@code VmLck/VmPin of pid 100, locked_vm of uid 1000, pinned
  * pages/pin references}.
  */
@@ -153,7 +153,8 @@ final class NativeSessionTest {
 
   @Test
   void unknownContextsAndObjectsFailAsTheKernelLooksThemUp() {
-    assertThat(run(alloc(1), map(1, RAM, IOVA, 16), close())).containsExactly("EBADF", "EBADF", "EBADF");
+    assertThat(run(alloc(1), map(1, RAM, IOVA, 16), close()))
+        .containsExactly("EBADF", "EBADF", "EBADF");
     assertThat(
             run(
                 open(),
@@ -218,7 +219,15 @@ final class NativeSessionTest {
   @Test
   void destroyRemovesAnIoasNothingUses() {
     assertThat(
-            run(open(), alloc(1), alloc(2), bind(3, 7), attach(3, 1), destroy(1), destroy(2), destroy(2)))
+            run(
+                open(),
+                alloc(1),
+                alloc(2),
+                bind(3, 7),
+                attach(3, 1),
+                destroy(1),
+                destroy(2),
+                destroy(2)))
         .containsExactly("OK", "OK", "OK", "OK", "OK", "EBUSY", "OK", "ENOENT");
   }
 
@@ -279,8 +288,8 @@ final class NativeSessionTest {
                 pin(2, IOVA + 31 * PAGE, 2 * PAGE, false),
                 pin(2, IOVA + 64 * PAGE, 65 * PAGE, false)))
         .containsExactly(
-            "OK", "OK", "OK", "OK", "OK", "EINVAL", "OK", "EINVAL", "OK", "EINVAL", "EINVAL", "EINVAL",
-            "EPERM", "ENOENT", "ENOENT", "ENOMEM");
+            "OK", "OK", "OK", "OK", "OK", "EINVAL", "OK", "EINVAL", "OK", "EINVAL", "EINVAL",
+            "EINVAL", "EPERM", "ENOENT", "ENOENT", "ENOMEM");
     assertThat(counters()).isEqualTo("0/0 0 0/0");
   }
 
@@ -447,8 +456,10 @@ final class NativeSessionTest {
 
     assertMalformed(as(300, alloc(2)), "pid", "unknown pid 300 (not in header tasks)");
     assertMalformed(open(), "open.ctx", "context 1 is already open");
-    assertMalformed(alloc(1), "ioasAlloc.ioas", "context 1 already has an object with program id 1");
-    assertMalformed(bind(1, 7), "deviceBind.device", "context 1 already has an object with program id 1");
+    assertMalformed(
+        alloc(1), "ioasAlloc.ioas", "context 1 already has an object with program id 1");
+    assertMalformed(
+        bind(1, 7), "deviceBind.device", "context 1 already has an object with program id 1");
     assertMalformed(
         accessCreate(1, 40, UnmapPolicy.UNPIN),
         "accessCreate.access",

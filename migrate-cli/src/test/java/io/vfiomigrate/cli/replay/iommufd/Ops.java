@@ -73,7 +73,8 @@ final class Ops {
   static IommufdOp unmap(int ioas, long iova, long length) {
     return op(
         IommufdOp.newBuilder()
-            .setIoasUnmap(IoasUnmap.newBuilder().setCtx(1).setIoas(ioas).setIova(iova).setLength(length)));
+            .setIoasUnmap(
+                IoasUnmap.newBuilder().setCtx(1).setIoas(ioas).setIova(iova).setLength(length)));
   }
 
   static IommufdOp unmapAll(int ioas) {
@@ -180,7 +181,11 @@ final class Ops {
     return op(
         IommufdOp.newBuilder()
             .setAccessUnpin(
-                AccessUnpin.newBuilder().setCtx(1).setAccess(access).setIova(iova).setLength(length)));
+                AccessUnpin.newBuilder()
+                    .setCtx(1)
+                    .setAccess(access)
+                    .setIova(iova)
+                    .setLength(length)));
   }
 
   static IommufdOp rw(int access, long iova, long length, boolean write) {
