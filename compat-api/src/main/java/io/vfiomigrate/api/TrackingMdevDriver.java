@@ -3,6 +3,7 @@ package io.vfiomigrate.api;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -13,17 +14,25 @@ import java.util.TreeMap;
  * released with exactly the {@code (iova, npage)} they were taken with, which iommufd
  * requires. Single-threaded, like one driver instance.
  *
- * <p>Pins are kept by IOVA with a count per {@code (iova, npage)}, so pinning, unpinning and
- * finding the pins a callback must release cost O(log n) each plus the pins found.
+ * <p>Pins are kept in one sorted map from {@code (iova, npage)} to how many times that pin is held,
+ * so pinning and unpinning are one O(log n) map operation each, and finding the pins a callback
+ * must release is O(log n) plus the pins found.
  */
 public final class TrackingMdevDriver implements MdevDriver {
   /** One successful vfio_pin_pages call. */
   public record Pin(long iova, int npage) {}
 
+  /** By IOVA, then by length, both unsigned; written out so that nothing is boxed. */
+  private static final Comparator<Pin> ORDER =
+      (a, b) -> {
+        int byIova = Long.compareUnsigned(a.iova(), b.iova());
+        return byIova != 0 ? byIova : Integer.compareUnsigned(a.npage(), b.npage());
+      };
+
   private final UnmapPolicy policy;
   private final long pageSize;
-  /** iova -> (npage -> how many times that pin is held). */
-  private final TreeMap<Long, TreeMap<Integer, Integer>> pins = new TreeMap<>(Long::compareUnsigned);
+  /** (iova, npage) -> how many times that pin is held. */
+  private final TreeMap<Pin, Integer> pins = new TreeMap<>(ORDER);
   /** The longest pin ever taken, in bytes: how far below a range a pin may start and reach in. */
   private long maxPinBytes;
   private long callbacks;
@@ -36,7 +45,7 @@ public final class TrackingMdevDriver implements MdevDriver {
   /** Pins through {@code device} and remembers the pin if it succeeded. */
   public PinnedPages pin(VfioDevice device, long iova, int npage, Prot prot) {
     PinnedPages pages = device.pinPages(iova, npage, prot);
-    pins.computeIfAbsent(iova, k -> new TreeMap<>()).merge(npage, 1, Integer::sum);
+    pins.merge(new Pin(iova, npage), 1, Integer::sum);
     maxPinBytes = Math.max(maxPinBytes, npage * pageSize);
     return pages;
   }
@@ -59,14 +68,13 @@ public final class TrackingMdevDriver implements MdevDriver {
     long last = U64.lastOverflows(iova, length) ? U64.MAX : iova + length - 1;
     long lowest = U64.lessThan(iova, maxPinBytes) ? 0 : iova - maxPinBytes + 1;
     List<Pin> released = new ArrayList<>();
-    for (Map.Entry<Long, TreeMap<Integer, Integer>> e
-        : pins.subMap(lowest, true, last, true).entrySet()) {
-      for (Map.Entry<Integer, Integer> held : e.getValue().entrySet()) {
-        long pinLast = e.getKey() + held.getKey() * pageSize - 1;
-        if (U64.lessOrEqual(iova, pinLast)) {
-          for (int i = 0; i < held.getValue(); i++) {
-            released.add(new Pin(e.getKey(), held.getKey()));
-          }
+    for (Map.Entry<Pin, Integer> held
+        : pins.subMap(new Pin(lowest, 0), true, new Pin(last, -1), true)
+            .entrySet()) {
+      Pin pin = held.getKey();
+      if (U64.lessOrEqual(iova, pin.iova() + pin.npage() * pageSize - 1)) {
+        for (int i = 0; i < held.getValue(); i++) {
+          released.add(pin);
         }
       }
     }
@@ -81,11 +89,11 @@ public final class TrackingMdevDriver implements MdevDriver {
   /** The pins the driver still holds, by IOVA, a pin held twice listed twice. */
   public List<Pin> pins() {
     List<Pin> out = new ArrayList<>();
-    pins.forEach((iova, byLength) -> byLength.forEach((npage, count) -> {
+    pins.forEach((pin, count) -> {
       for (int i = 0; i < count; i++) {
-        out.add(new Pin(iova, npage));
+        out.add(pin);
       }
-    }));
+    });
     return out;
   }
 
@@ -99,13 +107,6 @@ public final class TrackingMdevDriver implements MdevDriver {
   }
 
   private void forget(long iova, int npage) {
-    TreeMap<Integer, Integer> byLength = pins.get(iova);
-    if (byLength == null) {
-      return;
-    }
-    byLength.computeIfPresent(npage, (k, n) -> n == 1 ? null : n - 1);
-    if (byLength.isEmpty()) {
-      pins.remove(iova);
-    }
+    pins.computeIfPresent(new Pin(iova, npage), (k, n) -> n == 1 ? null : n - 1);
   }
 }

@@ -40,7 +40,8 @@ final class PinCounts {
     Map.Entry<Long, Segment> floor = segments.floorEntry(last);
     Segment around = floor == null ? null : floor.getValue();
     if (around == null || around.last() < first) {
-      return addToHole(first, last, delta);
+      // Nothing starts inside [first, last], so the floor of last is first's left neighbour.
+      return addToHole(floor, first, last, delta);
     }
     if (around.first() <= first && around.last() >= last) {
       return addInsideSegment(around, first, last, delta);
@@ -49,13 +50,12 @@ final class PinCounts {
   }
 
   /** The common case of pinning pages nobody pins yet: one insert, merged with equal neighbours. */
-  private Delta addToHole(long first, long last, long delta) {
+  private Delta addToHole(Map.Entry<Long, Segment> left, long first, long last, long delta) {
     if (delta < 0) {
       throw new IllegalStateException("unpin of page " + first + " that has no pins");
     }
     long newFirst = first;
     long newLast = last;
-    Map.Entry<Long, Segment> left = segments.lowerEntry(first);
     if (left != null && left.getValue().last() + 1 == first && left.getValue().count() == delta) {
       newFirst = left.getKey();
     }
@@ -77,6 +77,11 @@ final class PinCounts {
           "unpin of page " + first + " that has fewer than " + -delta + " pins");
     }
     long npages = last - first + 1;
+    if (count == 0 && s.first() == first && s.last() == last) {
+      // The last pins of a whole segment: it becomes a hole, and holes merge with nothing.
+      segments.remove(first);
+      return new Delta(-npages, delta * npages);
+    }
     segments.remove(s.first());
     if (s.first() < first) {
       segments.put(s.first(), new Segment(s.first(), first - 1, s.count()));
@@ -150,6 +155,9 @@ final class PinCounts {
   void requireAtLeast(long first, long last, long minimum) {
     long cursor = first;
     Map.Entry<Long, Segment> floor = segments.floorEntry(first);
+    if (floor != null && floor.getValue().last() >= last && floor.getValue().count() >= minimum) {
+      return; // One segment covers the range: the common case, without building a list.
+    }
     List<Segment> covering = new ArrayList<>();
     if (floor != null && floor.getValue().last() >= first) {
       covering.add(floor.getValue());

@@ -69,6 +69,25 @@ class PinCountsTest {
     assertThat(counts.dump()).isEqualTo("[5,7]x1");
   }
 
+  @Test
+  void theFastPathsKeepTheSegmentsAndTotalsExact() {
+    PinCounts counts = new PinCounts();
+    assertThat(counts.add(10, 10, 1)).isEqualTo(new PinCounts.Delta(1, 1));
+    assertThat(counts.add(12, 12, 2)).isEqualTo(new PinCounts.Delta(1, 2));
+    assertThat(counts.add(11, 11, 1)).isEqualTo(new PinCounts.Delta(1, 1));
+    assertThat(counts.dump()).isEqualTo("[10,11]x1 [12,12]x2");
+
+    counts.requireAtLeast(10, 11, 1);
+    assertThatThrownBy(() -> counts.requireAtLeast(11, 12, 2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("unpin of page 11 that has fewer than 2 pins");
+
+    assertThat(counts.add(12, 12, -2)).isEqualTo(new PinCounts.Delta(-1, -2));
+    assertThat(counts.dump()).isEqualTo("[10,11]x1");
+    assertThat(counts.add(10, 11, -1)).isEqualTo(new PinCounts.Delta(-2, -2));
+    assertThat(counts.isEmpty()).isTrue();
+  }
+
   private static long sumPinned(PinCounts counts) {
     long total = 0;
     for (long i = 0; i < PAGES; i++) {

@@ -74,7 +74,7 @@ public final class Backends {
       String name, TraceHeader header, HostConfig config, String file, Accounting accounting) {
     require(name, "--backend");
     if (name.equals(IOMMUFD)) {
-      return new ProgramReplay(programReplayer.orElseThrow(), header, config, accounting);
+      return new ProgramReplay(programReplayer.orElseThrow(), header, config, file, accounting);
     }
     return new ContainerReplay(factories.get(name), config, file);
   }

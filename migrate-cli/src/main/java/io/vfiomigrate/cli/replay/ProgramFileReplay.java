@@ -16,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * Replays an iommufd program file: consecutive ops with the same {@code sourceEvent} form one step,
  * whose op is their names joined with {@code +} (the type1 event is not in the file). Source events
- * without ops have no step. Stops after a step with errno BUG.
+ * without ops have no step. Stops after a step with errno BUG. An op no replay can perform makes
+ * the file malformed at that op.
  */
 public final class ProgramFileReplay {
   private ProgramFileReplay() {}
@@ -28,20 +29,21 @@ public final class ProgramFileReplay {
       ProgramReader program,
       ProgramReplayer replayer,
       HostConfig config,
+      String file,
       Consumer<StepResult> sink) {
     Host host = new Host(config);
-    OpGroupRunner runner = new OpGroupRunner(host, replayer.start(host));
-    List<IommufdOp> group = new ArrayList<>();
+    OpGroupRunner runner = new OpGroupRunner(host, replayer.start(host), file);
+    List<IndexedOp> group = new ArrayList<>();
     while (program.hasNext() && runner.bug() == null) {
       ProgramEntry entry = program.next();
       if (!(entry instanceof IndexedOp indexed)) {
         continue;
       }
-      if (!group.isEmpty() && group.get(0).getSourceEvent() != indexed.op().getSourceEvent()) {
+      if (!group.isEmpty() && group.get(0).op().getSourceEvent() != indexed.op().getSourceEvent()) {
         sink.accept(runGroup(runner, group));
         group.clear();
       }
-      group.add(indexed.op());
+      group.add(indexed);
     }
     if (!group.isEmpty() && runner.bug() == null) {
       sink.accept(runGroup(runner, group));
@@ -49,10 +51,17 @@ public final class ProgramFileReplay {
     return Optional.ofNullable(runner.bug());
   }
 
-  private static StepResult runGroup(OpGroupRunner runner, List<IommufdOp> group) {
+  private static StepResult runGroup(OpGroupRunner runner, List<IndexedOp> group) {
+    List<IommufdOp> ops = new ArrayList<>(group.size());
     List<String> names = new ArrayList<>(group.size());
-    group.forEach(op -> names.add(OpNames.of(op)));
+    for (IndexedOp indexed : group) {
+      ops.add(indexed.op());
+      names.add(OpNames.of(indexed.op()));
+    }
     return runner.run(
-        Integer.toUnsignedLong(group.get(0).getSourceEvent()), String.join("+", names), group);
+        Integer.toUnsignedLong(group.get(0).op().getSourceEvent()),
+        String.join("+", names),
+        ops,
+        i -> "op " + group.get(i).index());
   }
 }

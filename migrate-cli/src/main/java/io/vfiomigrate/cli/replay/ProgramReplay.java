@@ -13,7 +13,9 @@ import java.util.Optional;
 /**
  * Replays a type1 trace on native iommufd: each event is converted as {@code convert} would
  * (streaming, nothing kept) and its ops run on a {@link ProgramSession}; one step per event, after
- * all of its ops (an event without ops, such as setIommu, gives a step with errno OK).
+ * all of its ops (an event without ops, such as setIommu, gives a step with errno OK). An op no
+ * replay can perform (an unknown pid, a container opened twice) makes the trace malformed at its
+ * event.
  */
 public final class ProgramReplay implements EventReplay {
   public static final String BACKEND = "iommufd";
@@ -22,10 +24,14 @@ public final class ProgramReplay implements EventReplay {
   private final OpGroupRunner runner;
 
   public ProgramReplay(
-      ProgramReplayer replayer, TraceHeader header, HostConfig config, Accounting accounting) {
+      ProgramReplayer replayer,
+      TraceHeader header,
+      HostConfig config,
+      String file,
+      Accounting accounting) {
     Host host = new Host(config);
     this.converter = new TraceConverter(header, accounting);
-    this.runner = new OpGroupRunner(host, replayer.start(host));
+    this.runner = new OpGroupRunner(host, replayer.start(host), file);
   }
 
   @Override
@@ -43,6 +49,10 @@ public final class ProgramReplay implements EventReplay {
     if (runner.bug() != null) {
       throw new IllegalStateException("the replay stopped at a kernel BUG");
     }
-    return runner.run(event.index(), OpNames.of(event.event()), converter.convert(event).ops());
+    return runner.run(
+        event.index(),
+        OpNames.of(event.event()),
+        converter.convert(event).ops(),
+        i -> "event " + event.index());
   }
 }

@@ -12,8 +12,8 @@ import io.vfiomigrate.proto.IommufdOp;
  *   <li><b>Ids.</b> {@code ctx} names an iommufd file the program opened; ioas, device and access
  *       ids are the program's own, per context, mapped to the ids the context hands out. An op on a
  *       context that is not open fails EBADF; an unknown IOAS or device fails ENOENT; access ops on
- *       an access that does not exist or is not attached fail EINVAL (vfio_pin_pages on a device
- *       that is not open).
+ *       an access that does not exist fail EINVAL, and so do pins and reads through one that is not
+ *       attached (vfio_pin_pages on a device that is not open).
  *   <li><b>Accesses.</b> accessCreate makes an access whose unmap callback is a {@code
  *       TrackingMdevDriver} with the op's {@code onUnmap} policy; accessPin and accessUnpin go
  *       through that driver, so the callback releases exactly what was pinned. An unpin of a range

@@ -153,6 +153,7 @@ public final class ReplayCommand implements Subcommand {
               program,
               backends.programReplayer(),
               config,
+              input.toString(),
               step -> {
                 output.step().accept(step, step.getOp());
                 progress.update(++steps[0]);

@@ -104,13 +104,17 @@ public final class ContainerState {
       return cached;
     }
     List<Mapping> result = new ArrayList<>(2);
-    Map.Entry<Long, Mapping> entry = mappings.floorEntry(first);
-    if (entry == null || Long.compareUnsigned(entry.getValue().last(), first) < 0) {
-      entry = mappings.higherEntry(first);
-    }
-    while (entry != null && Long.compareUnsigned(entry.getKey(), last) <= 0) {
-      result.add(entry.getValue());
-      entry = mappings.higherEntry(entry.getKey());
+    // One descent to the first candidate, then the tree's successor links: no lookup per mapping.
+    Map.Entry<Long, Mapping> floor = mappings.floorEntry(first);
+    long from =
+        floor == null || Long.compareUnsigned(floor.getValue().last(), first) < 0
+            ? first
+            : floor.getKey();
+    for (Mapping mapping : mappings.tailMap(from, true).values()) {
+      if (Long.compareUnsigned(mapping.iova(), last) > 0) {
+        break;
+      }
+      result.add(mapping);
     }
     cached = Collections.unmodifiableList(result);
     cachedFirst = first;

@@ -6,7 +6,7 @@ import io.vfiomigrate.cli.convert.Accounting;
 import io.vfiomigrate.cli.diff.Comparison;
 import io.vfiomigrate.cli.diff.DiffEngine;
 import io.vfiomigrate.cli.replay.Snapshots;
-import io.vfiomigrate.cli.testing.FakeBackends;
+import io.vfiomigrate.cli.testing.ProductionApp;
 import io.vfiomigrate.proto.AccountingSnapshot;
 import io.vfiomigrate.proto.StepResult;
 import io.vfiomigrate.proto.TraceHeader;
@@ -34,14 +34,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The diff's own cost per event, without the models (which do not exist yet in this build):
+ * The diff per event, on a 1-million-event trace of each scenario:
  *
  * <ul>
- *   <li>{@code engine}: {@link DiffEngine#accept} over pre-built steps of a 1-million-event trace
- *       whose two sides differ by placement at every pin (both shadows, rules, comparisons);
- *   <li>{@code command}: the whole {@code diff} command in process on the same trace, with the
- *       hand-made fake backends of the tests standing in for the models (reading, two replays
- *       through the compat-api plumbing and the conversion, snapshots, the engine, the report).
+ *   <li>{@code engine}: {@link DiffEngine#accept} alone, over pre-built steps whose two sides
+ *       differ by placement at every pin (both shadows, rules, comparisons);
+ *   <li>{@code command}: the whole {@code diff --against AGAINST} command in process with the real
+ *       models as {@code Main} wires them (reading, type1-legacy and the other side replaying, the
+ *       conversion for native iommufd, snapshots, the engine, the report).
  * </ul>
  *
  * Run with {@code bin/bench migrate-cli DiffBenchmark}.
@@ -55,8 +55,11 @@ import org.openjdk.jmh.annotations.Warmup;
 public class DiffBenchmark {
   static final int EVENTS = 1_000_000;
 
-  @Param({"kvmgt-churn", "viommu"})
+  @Param({"kvmgt-churn", "viommu", "ccw"})
   public String scenario;
+
+  @Param({"iommufd", "compat"})
+  public String against;
 
   private Path trace;
   private TraceHeader header;
@@ -100,7 +103,7 @@ public class DiffBenchmark {
       left[i] = step(i, event, zero, charged, 0, 0);
       right[i] = step(i, event, zero, 0, charged, charged);
     }
-    app = FakeBackends.app();
+    app = ProductionApp.create();
   }
 
   @Benchmark
@@ -122,7 +125,8 @@ public class DiffBenchmark {
   @Benchmark
   @OperationsPerInvocation(EVENTS)
   public int command() {
-    return CliRun.of(app, "diff", "--max-shown", "100", trace.toString()).code();
+    return CliRun.of(app, "diff", "--against", against, "--max-shown", "100", trace.toString())
+        .code();
   }
 
   private static StepResult step(

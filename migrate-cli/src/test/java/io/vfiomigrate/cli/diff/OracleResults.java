@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.vfiomigrate.contract.HarnessRoute;
 import io.vfiomigrate.proto.AccountingSnapshot;
 import io.vfiomigrate.proto.StepResult;
 import io.vfiomigrate.proto.TaskAccounting;
@@ -29,11 +30,8 @@ import java.util.TreeMap;
  * undone so that the figures mean what a model's steps mean:
  *
  * <ul>
- *   <li>a failed type1 unmap reports 0 (the kernel writes nothing back; the harness printed the
- *       request's size);
- *   <li>a failed compat unmap with EINVAL reports 0 (the early argument checks write nothing back;
- *       the harness printed the request's size); other compat failures keep what the kernel wrote
- *       back (the bytes removed before failing);
+ *   <li>a failed unmap reports what the kernel wrote back, not the request's size the harness
+ *       printed where it wrote nothing ({@link HarnessRoute#writtenBack});
  *   <li>per-user counters, pinnedPages and pinRefs are not observable: they stay 0 and the diff
  *       compares tasks only.
  * </ul>
@@ -76,7 +74,7 @@ public final class OracleResults {
       String errno = step.get("errno").getAsString();
       long unmapped = Long.parseUnsignedLong(step.get("unmapped").getAsString());
       if (event.hasUnmapDma() && !errno.equals("OK")) {
-        unmapped = adaptFailedUnmap(backend, errno, unmapped);
+        unmapped = HarnessRoute.writtenBack(backend, errno, unmapped);
       }
       result.add(
           StepResult.newBuilder()
@@ -88,14 +86,6 @@ public final class OracleResults {
               .build());
     }
     return result;
-  }
-
-  private static long adaptFailedUnmap(String backend, String errno, long reported) {
-    return switch (backend) {
-      case "type1" -> 0;
-      case "compat" -> errno.equals("EINVAL") ? 0 : reported;
-      default -> reported;
-    };
   }
 
   private static AccountingSnapshot accounting(TraceHeader header, JsonArray tasks) {

@@ -19,15 +19,13 @@ import io.vfiomigrate.trace.IndexedEvent;
 import io.vfiomigrate.trace.MessageFiles;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The examples end to end. What each must show is fixed by the figures the spec gives ({@link
- * ExampleFigures}); the diff of those figures is checked now, the replays and diffs of the models
- * against them when the models are in the build.
+ * ExampleFigures}); the diff of those figures, and the models' replays and diff against them.
  */
 final class ExamplesTest {
   @ParameterizedTest
@@ -97,7 +95,6 @@ final class ExamplesTest {
 
   @ParameterizedTest
   @EnumSource(ExampleFigures.class)
-  @Disabled("needs the type1-legacy model bound as type1")
   void type1ReplaysEachExampleAsTheSpecSays(ExampleFigures example) {
     CliRun run = CliRun.of("replay", "--backend", "type1", "--json", example.path().toString());
 
@@ -113,7 +110,6 @@ final class ExamplesTest {
 
   @ParameterizedTest
   @EnumSource(ExampleFigures.class)
-  @Disabled("needs the iommufd-core integration (a ProgramReplayer) bound")
   void nativeIommufdReplaysEachExampleAsTheSpecSays(ExampleFigures example) {
     CliRun run = CliRun.of("replay", "--backend", "iommufd", "--json", example.path().toString());
 
@@ -129,7 +125,6 @@ final class ExamplesTest {
 
   @ParameterizedTest
   @EnumSource(ExampleFigures.class)
-  @Disabled("needs the type1-legacy model and the iommufd-core integration")
   void theModelsDiffEachExampleAsTheSpecSays(ExampleFigures example) {
     CliRun run = CliRun.of("diff", "--json", example.path().toString());
 

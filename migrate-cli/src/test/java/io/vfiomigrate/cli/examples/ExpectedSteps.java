@@ -11,12 +11,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Expected steps written compactly, one row per event: {@code "ERRNO UNMAPPED | VmLck/VmPin of each
- * task | locked_vm of each uid | pinnedPages/pinRefs"}, e.g. {@code "OK 0 | 256/0 | 0 | 256/256"};
- * tasks and uids in the header's sorted order.
+ * Steps written compactly, one row per event: {@code "ERRNO UNMAPPED | VmLck/VmPin of each task |
+ * locked_vm of each uid | pinnedPages/pinRefs"}, e.g. {@code "OK 0 | 256/0 | 0 | 256/256"}; tasks
+ * and uids in the header's sorted order.
  */
 final class ExpectedSteps {
   private ExpectedSteps() {}
+
+  /** The row of {@code step}, which {@link #of} reads back. */
+  static String row(StepResult step) {
+    StringBuilder row =
+        new StringBuilder(step.getErrno())
+            .append(' ')
+            .append(Long.toUnsignedString(step.getUnmapped()))
+            .append(" |");
+    AccountingSnapshot accounting = step.getAccounting();
+    accounting
+        .getTasksList()
+        .forEach(
+            t ->
+                row.append(' ')
+                    .append(t.getLockedVmPages())
+                    .append('/')
+                    .append(t.getPinnedVmPages()));
+    row.append(" |");
+    accounting.getUsersList().forEach(u -> row.append(' ').append(u.getLockedVmPages()));
+    return row.append(" | ")
+        .append(accounting.getPinnedPages())
+        .append('/')
+        .append(accounting.getPinRefs())
+        .toString();
+  }
 
   static List<StepResult> of(Type1Trace trace, String... rows) {
     if (rows.length != trace.getEventsCount()) {

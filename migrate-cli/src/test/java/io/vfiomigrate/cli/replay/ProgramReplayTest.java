@@ -42,6 +42,7 @@ final class ProgramReplayTest {
             fake,
             trace.getHeader(),
             HostConfigs.fromHeader(trace.getHeader(), "t.json"),
+            "t.json",
             Accounting.USER);
     List<StepResult> steps = new ArrayList<>();
     for (int i = 0; i < EVENTS.length; i++) {
@@ -91,6 +92,7 @@ final class ProgramReplayTest {
             new FakeProgramReplayer(),
             trace.getHeader(),
             HostConfigs.fromHeader(trace.getHeader(), "t.json"),
+            "t.json",
             Accounting.USER);
 
     for (int i = 0; i < 2; i++) {
@@ -122,6 +124,7 @@ final class ProgramReplayTest {
                   reader,
                   new FakeProgramReplayer(),
                   HostConfigs.fromHeader(trace.getHeader(), "p"),
+                  "p",
                   steps::add))
           .isEmpty();
     }

@@ -139,6 +139,37 @@ final class ReplayCommandTest {
   }
 
   @Test
+  void anOpNoReplayCanPerformIsMalformedInput() throws IOException {
+    Path program = directory.resolve("p.json");
+    CliRun.of("convert", VGPU, "-o", program.toString());
+    String json = Files.readString(program, StandardCharsets.UTF_8);
+    Files.writeString(
+        program, json.replaceFirst("\\{\"pid\":4300,", "{\"pid\":9,"), StandardCharsets.UTF_8);
+    Path trace = directory.resolve("t.json");
+    Files.writeString(
+        trace,
+        MessageFiles.toJson(
+            Traces.trace(
+                "{\"pid\": 100, \"containerOpen\": {\"container\": 1}}",
+                "{\"pid\": 100, \"containerOpen\": {\"container\": 1}}")),
+        StandardCharsets.UTF_8);
+
+    CliRun badPid = CliRun.of("replay", "--backend", "iommufd", program.toString());
+    CliRun reopened = CliRun.of("replay", "--backend", "iommufd", trace.toString());
+
+    assertThat(badPid.code()).isEqualTo(ExitCodes.DATA_ERROR);
+    assertThat(badPid.err())
+        .isEqualTo(
+            "vfio-migrate: "
+                + program
+                + ": op 0: field pid: unknown pid 9 (not in header tasks)\n");
+    assertThat(reopened.code()).isEqualTo(ExitCodes.DATA_ERROR);
+    assertThat(reopened.err())
+        .isEqualTo(
+            "vfio-migrate: " + trace + ": event 1: field open.ctx: context 1 is already open\n");
+  }
+
+  @Test
   void usageErrors() {
     assertThat(CliRun.of("replay", VGPU).err())
         .isEqualTo(
