@@ -12,6 +12,7 @@ import io.vfiomigrate.cli.convert.Accounting;
 import io.vfiomigrate.cli.replay.Backends;
 import io.vfiomigrate.cli.replay.EventReplay;
 import io.vfiomigrate.cli.replay.HostConfigs;
+import io.vfiomigrate.cli.replay.ReplayPipeline;
 import io.vfiomigrate.cli.report.AtomicText;
 import io.vfiomigrate.cli.report.CounterSeries;
 import io.vfiomigrate.cli.report.DiffSummary;
@@ -158,17 +159,23 @@ public final class DiffCommand implements Subcommand {
                   json.divergence(divergence);
                 }
               });
-      long events = 0;
-      while (trace.hasNext() && left.bug().isEmpty() && right.bug().isEmpty()) {
-        IndexedEvent event = trace.next();
-        StepResult l = left.apply(event);
-        StepResult r = right.apply(event);
-        engine.accept(event, l, r);
-        summary.step();
-        if (series != null) {
-          series.add(l.getAccounting(), r.getAccounting());
+      Optional<KernelBug> leftBug;
+      Optional<KernelBug> rightBug;
+      try (ReplayPipeline steps = ReplayPipeline.start(trace, List.of(left, right))) {
+        long events = 0;
+        while (steps.hasNext() && steps.bug(0).isEmpty() && steps.bug(1).isEmpty()) {
+          IndexedEvent event = steps.next();
+          StepResult l = steps.step(0);
+          StepResult r = steps.step(1);
+          engine.accept(event, l, r);
+          summary.step();
+          if (series != null) {
+            series.add(l.getAccounting(), r.getAccounting());
+          }
+          progress.update(++events);
         }
-        progress.update(++events);
+        leftBug = steps.bug(0);
+        rightBug = steps.bug(1);
       }
       progress.close();
       if (json != null) {
@@ -176,8 +183,8 @@ public final class DiffCommand implements Subcommand {
       } else {
         DiffText.print(summary, file, comparison.left(), comparison.right(), pageSize, io.out());
       }
-      reportBug(io, file, comparison.left(), left.bug());
-      reportBug(io, file, comparison.right(), right.bug());
+      reportBug(io, file, comparison.left(), leftBug);
+      reportBug(io, file, comparison.right(), rightBug);
       if (html != null) {
         AtomicText.write(
             html,

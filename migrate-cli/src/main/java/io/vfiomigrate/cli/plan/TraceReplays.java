@@ -5,6 +5,7 @@ import io.vfiomigrate.cli.Progress;
 import io.vfiomigrate.cli.replay.Backends;
 import io.vfiomigrate.cli.replay.EventReplay;
 import io.vfiomigrate.cli.replay.HostConfigs;
+import io.vfiomigrate.cli.replay.ReplayPipeline;
 import io.vfiomigrate.host.HostConfig;
 import io.vfiomigrate.proto.StepResult;
 import io.vfiomigrate.proto.TraceHeader;
@@ -49,20 +50,21 @@ final class TraceReplays {
         peaks.add(new CounterPeaks(header));
       }
       TraceDomains domains = new TraceDomains(header);
-      long events = 0;
-      while (trace.hasNext()) {
-        IndexedEvent event = trace.next();
-        domains.accept(event.event());
-        for (int i = 0; i < replays.size(); i++) {
-          EventReplay replay = replays.get(i);
-          if (replay.bug().isEmpty()) {
-            StepResult step = replay.apply(event);
-            peaks.get(i).accept(event.index(), event.event().getPid(), step.getAccounting());
-            PlanModel model = models.get(i);
-            replay.bug().ifPresent(bug -> reportBug(err, input, model, event, bug));
+      try (ReplayPipeline steps = ReplayPipeline.start(trace, replays)) {
+        long events = 0;
+        while (steps.hasNext()) {
+          IndexedEvent event = steps.next();
+          domains.accept(event.event());
+          for (int i = 0; i < replays.size(); i++) {
+            if (steps.bug(i).isEmpty()) {
+              StepResult step = steps.step(i);
+              peaks.get(i).accept(event.index(), event.event().getPid(), step.getAccounting());
+              PlanModel model = models.get(i);
+              steps.bug(i).ifPresent(bug -> reportBug(err, input, model, event, bug));
+            }
           }
+          progress.update(++events);
         }
-        progress.update(++events);
       }
       List<ModelNeeds> needs = new ArrayList<>();
       for (int i = 0; i < models.size(); i++) {

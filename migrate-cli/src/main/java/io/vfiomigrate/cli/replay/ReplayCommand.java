@@ -22,6 +22,7 @@ import io.vfiomigrate.trace.TraceHeaders;
 import io.vfiomigrate.trace.TraceReader;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.apache.commons.cli.CommandLine;
@@ -131,14 +132,16 @@ public final class ReplayCommand implements Subcommand {
       EventReplay replay = backends.replay(backend, header, config, input.toString(), accounting);
       long pageSize = TraceHeaders.pageSize(header);
       Output output = Output.of(json, io, header, replay.backend(), input);
-      long events = 0;
-      while (trace.hasNext() && replay.bug().isEmpty()) {
-        IndexedEvent event = trace.next();
-        output.step().accept(replay.apply(event), EventText.describe(event.event(), pageSize));
-        progress.update(++events);
+      try (ReplayPipeline steps = ReplayPipeline.start(trace, List.of(replay))) {
+        long events = 0;
+        while (steps.hasNext() && steps.bug(0).isEmpty()) {
+          IndexedEvent event = steps.next();
+          output.step().accept(steps.step(0), EventText.describe(event.event(), pageSize));
+          progress.update(++events);
+        }
+        output.finish().run();
+        return steps.bug(0);
       }
-      output.finish().run();
-      return replay.bug();
     }
   }
 
