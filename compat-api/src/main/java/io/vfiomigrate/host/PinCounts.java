@@ -1,34 +1,39 @@
 package io.vfiomigrate.host;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-
 /**
  * FOLL_PIN counts of the pages of one VMA, indexed by page within the VMA and stored as
  * maximal segments of equal non-zero count. Pinning a whole VMA, whatever its physical layout,
  * is one segment; state grows only where pins of different extents interleave.
  *
+ * <p>A change of {@code [first, last]} reads the segments it touches (those intersecting {@code
+ * [first - 1, last + 1]}: a neighbour of equal count merges), computes the window's new segments,
+ * and splices them in ({@link SortedSegments}): one read and one splice whatever the case, and
+ * nothing changes until the whole window has been checked.
+ *
  * <p>Invariants: segments are disjoint, non-empty, hold counts above zero, and adjacent
  * segments have different counts.
  */
 final class PinCounts {
-  /** {@code [first, last]} pages with {@code count} pins each. */
-  private record Segment(long first, long last, long count) {
-    long npages() {
-      return last - first + 1;
-    }
-  }
-
   /** The change in totals caused by one {@link #add}. */
   record Delta(long pinnedPages, long pinRefs) {}
 
-  private final TreeMap<Long, Segment> segments = new TreeMap<>();
+  private final SortedSegments segments;
+  /** Scratch of {@link #add} and {@link #requireAtLeast}: this VMA's state is single-threaded. */
+  private final SegmentBuffer old = new SegmentBuffer();
+
+  private final SegmentBuffer changed = new SegmentBuffer();
+
+  PinCounts() {
+    this(SortedSegments.LEAF_CAPACITY);
+  }
+
+  /** With leaves of {@code leafCapacity} segments: small ones let tests cross leaves. */
+  PinCounts(int leafCapacity) {
+    this.segments = new SortedSegments(leafCapacity);
+  }
 
   long count(long index) {
-    Map.Entry<Long, Segment> e = segments.floorEntry(index);
-    return e != null && e.getValue().last() >= index ? e.getValue().count() : 0;
+    return segments.countAt(index);
   }
 
   /**
@@ -37,96 +42,53 @@ final class PinCounts {
    * @throws IllegalStateException, changing nothing, if a page would drop below zero pins
    */
   Delta add(long first, long last, long delta) {
-    Map.Entry<Long, Segment> floor = segments.floorEntry(last);
-    Segment around = floor == null ? null : floor.getValue();
-    if (around == null || around.last() < first) {
-      // Nothing starts inside [first, last], so the floor of last is first's left neighbour.
-      return addToHole(floor, first, last, delta);
-    }
-    if (around.first() <= first && around.last() >= last) {
-      return addInsideSegment(around, first, last, delta);
-    }
-    return addGeneral(first, last, delta);
-  }
-
-  /** The common case of pinning pages nobody pins yet: one insert, merged with equal neighbours. */
-  private Delta addToHole(Map.Entry<Long, Segment> left, long first, long last, long delta) {
-    if (delta < 0) {
-      throw new IllegalStateException("unpin of page " + first + " that has no pins");
-    }
-    long newFirst = first;
-    long newLast = last;
-    if (left != null && left.getValue().last() + 1 == first && left.getValue().count() == delta) {
-      newFirst = left.getKey();
-    }
-    Segment right = segments.get(last + 1);
-    if (right != null && right.count() == delta) {
-      segments.remove(right.first());
-      newLast = right.last();
-    }
-    segments.put(newFirst, new Segment(newFirst, newLast, delta));
-    long npages = last - first + 1;
-    return new Delta(npages, delta * npages);
-  }
-
-  /** {@code [first, last]} lies inside one segment: split it into at most three pieces. */
-  private Delta addInsideSegment(Segment s, long first, long last, long delta) {
-    long count = s.count() + delta;
-    if (count < 0) {
-      throw new IllegalStateException(
-          "unpin of page " + first + " that has fewer than " + -delta + " pins");
-    }
-    long npages = last - first + 1;
-    if (count == 0 && s.first() == first && s.last() == last) {
-      // The last pins of a whole segment: it becomes a hole, and holes merge with nothing.
-      segments.remove(first);
-      return new Delta(-npages, delta * npages);
-    }
-    segments.remove(s.first());
-    if (s.first() < first) {
-      segments.put(s.first(), new Segment(s.first(), first - 1, s.count()));
-    }
-    if (count > 0) {
-      segments.put(first, new Segment(first, last, count));
-    }
-    if (last < s.last()) {
-      segments.put(last + 1, new Segment(last + 1, s.last(), s.count()));
-    }
-    merge(first);
-    merge(last + 1);
-    return new Delta(count == 0 ? -npages : 0, delta * npages);
-  }
-
-  private Delta addGeneral(long first, long last, long delta) {
-    if (delta < 0) {
-      requireAtLeast(first, last, -delta);
-    }
-    split(first);
-    split(last + 1);
-    List<Segment> inside = new ArrayList<>(segments.subMap(first, true, last, true).values());
+    segments.read(first - 1, last + 1, old);
+    long windowFirst = old.size() > 0 ? Math.min(first, old.first(0)) : first;
+    long windowLast = old.size() > 0 ? Math.max(last, old.last(old.size() - 1)) : last;
+    changed.clear();
     long pinnedPages = 0;
-    long cursor = first;
-    for (Segment s : inside) {
-      if (cursor < s.first()) {
-        segments.put(cursor, new Segment(cursor, s.first() - 1, delta));
-        pinnedPages += s.first() - cursor;
+    long cursor = windowFirst;
+    for (int i = 0; i < old.size(); i++) {
+      if (cursor < old.first(i)) {
+        pinnedPages += change(cursor, old.first(i) - 1, 0, first, last, delta);
       }
-      long count = s.count() + delta;
-      if (count == 0) {
-        segments.remove(s.first());
-        pinnedPages -= s.npages();
-      } else {
-        segments.put(s.first(), new Segment(s.first(), s.last(), count));
-      }
-      cursor = s.last() + 1;
+      pinnedPages += change(old.first(i), old.last(i), old.count(i), first, last, delta);
+      cursor = old.last(i) + 1;
     }
-    if (cursor <= last) {
-      segments.put(cursor, new Segment(cursor, last, delta));
-      pinnedPages += last - cursor + 1;
+    if (cursor <= windowLast) {
+      pinnedPages += change(cursor, windowLast, 0, first, last, delta);
     }
-    merge(first);
-    merge(last + 1);
+    segments.replace(windowFirst, windowLast, changed);
     return new Delta(pinnedPages, delta * (last - first + 1));
+  }
+
+  /**
+   * Appends {@code [from, to]}, holding {@code count} pins a page, to {@link #changed} with {@code
+   * delta} added to its pages inside {@code [first, last]}.
+   *
+   * @return how many of its pages became pinned, minus how many became unpinned
+   */
+  private long change(long from, long to, long count, long first, long last, long delta) {
+    if (from < first) {
+      changed.addMerging(from, Math.min(to, first - 1), count);
+    }
+    long insideFirst = Math.max(from, first);
+    long insideLast = Math.min(to, last);
+    long pinnedPages = 0;
+    if (insideFirst <= insideLast) {
+      long updated = count + delta;
+      if (updated < 0) {
+        throw new IllegalStateException(
+            "unpin of page " + insideFirst + " that has fewer than " + -delta + " pins");
+      }
+      changed.addMerging(insideFirst, insideLast, updated);
+      long npages = insideLast - insideFirst + 1;
+      pinnedPages = count == 0 && updated > 0 ? npages : count > 0 && updated == 0 ? -npages : 0;
+    }
+    if (to > last) {
+      changed.addMerging(Math.max(from, last + 1), to, count);
+    }
+    return pinnedPages;
   }
 
   /** Number of stored segments: the model's state for this VMA's pins. */
@@ -135,17 +97,22 @@ final class PinCounts {
   }
 
   boolean isEmpty() {
-    return segments.isEmpty();
+    return segments.size() == 0;
   }
 
   /** {@code [first,last]xcount} per segment, in order. */
   String dump() {
     StringBuilder out = new StringBuilder();
-    for (Segment s : segments.values()) {
-      out.append('[').append(s.first()).append(',').append(s.last()).append("]x")
-          .append(s.count()).append(' ');
-    }
+    segments.forEach(
+        (first, last, count) ->
+            out.append('[').append(first).append(',').append(last).append("]x").append(count)
+                .append(' '));
     return out.toString().trim();
+  }
+
+  /** Checks the storage's invariants, for tests. */
+  void checkInvariants() {
+    segments.checkInvariants();
   }
 
   /**
@@ -153,51 +120,18 @@ final class PinCounts {
    *     {@code minimum} pins
    */
   void requireAtLeast(long first, long last, long minimum) {
+    segments.read(first, last, old);
     long cursor = first;
-    Map.Entry<Long, Segment> floor = segments.floorEntry(first);
-    if (floor != null && floor.getValue().last() >= last && floor.getValue().count() >= minimum) {
-      return; // One segment covers the range: the common case, without building a list.
-    }
-    List<Segment> covering = new ArrayList<>();
-    if (floor != null && floor.getValue().last() >= first) {
-      covering.add(floor.getValue());
-    }
-    covering.addAll(segments.subMap(first, false, last, true).values());
-    for (Segment s : covering) {
-      if (s.first() > cursor || s.count() < minimum) {
+    for (int i = 0; i < old.size(); i++) {
+      if (old.first(i) > cursor || old.count(i) < minimum) {
         break;
       }
-      cursor = s.last() + 1;
+      cursor = old.last(i) + 1;
       if (cursor > last) {
         return;
       }
     }
     throw new IllegalStateException(
         "unpin of page " + cursor + " that has fewer than " + minimum + " pins");
-  }
-
-  /** Makes {@code index} the first page of a segment if a segment straddles it. */
-  private void split(long index) {
-    Map.Entry<Long, Segment> e = segments.lowerEntry(index);
-    if (e == null || e.getValue().last() < index) {
-      return;
-    }
-    Segment s = e.getValue();
-    segments.put(s.first(), new Segment(s.first(), index - 1, s.count()));
-    segments.put(index, new Segment(index, s.last(), s.count()));
-  }
-
-  /** Joins the segment starting at {@code index} with its left neighbour if they are equal. */
-  private void merge(long index) {
-    Segment right = segments.get(index);
-    Map.Entry<Long, Segment> left = segments.lowerEntry(index);
-    if (right == null || left == null) {
-      return;
-    }
-    Segment l = left.getValue();
-    if (l.last() + 1 == index && l.count() == right.count()) {
-      segments.remove(index);
-      segments.put(l.first(), new Segment(l.first(), right.last(), l.count()));
-    }
   }
 }

@@ -14,15 +14,24 @@ class PinCountsTest {
   @ParameterizedTest
   @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
   void matchesAPerPageArrayUnderRandomPinsAndUnpins(long seed) {
-    Random random = new Random(seed);
-    PinCounts counts = new PinCounts();
+    checkAgainstAPerPageArray(new Random(seed), new PinCounts(), 40);
+  }
+
+  /** Leaves of four segments: windows cross leaves, leaves split, empty out and join. */
+  @ParameterizedTest
+  @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})
+  void matchesAPerPageArrayAcrossSmallLeaves(long seed) {
+    checkAgainstAPerPageArray(new Random(seed), new PinCounts(4), 6);
+  }
+
+  private static void checkAgainstAPerPageArray(Random random, PinCounts counts, int maxLength) {
     long[] oracle = new long[PAGES];
     long pinnedPages = 0;
     long pinRefs = 0;
     long reportedPinnedPages = 0;
     for (int step = 0; step < 3000; step++) {
       int first = random.nextInt(PAGES);
-      int last = Math.min(PAGES - 1, first + random.nextInt(random.nextBoolean() ? 3 : 40));
+      int last = Math.min(PAGES - 1, first + random.nextInt(random.nextBoolean() ? 3 : maxLength));
       long delta = random.nextInt(3) == 0 ? -1 : 1 + random.nextInt(2);
       boolean allowed = true;
       for (int i = first; i <= last; i++) {
@@ -36,6 +45,7 @@ class PinCountsTest {
         continue;
       }
       PinCounts.Delta change = counts.add(first, last, delta);
+      counts.checkInvariants();
       reportedPinnedPages += change.pinnedPages();
       for (int i = first; i <= last; i++) {
         if (oracle[i] == 0 && delta > 0) {
@@ -53,6 +63,33 @@ class PinCountsTest {
       assertThat(reportedPinnedPages).isEqualTo(pinnedPages);
     }
     assertThat(pinRefs).isEqualTo(java.util.Arrays.stream(oracle).sum());
+  }
+
+  @Test
+  void scatteredSinglePagesSplitLeavesAndEmptyThemAgain() {
+    PinCounts counts = new PinCounts(4);
+    for (long page = 0; page < 64; page++) {
+      assertThat(counts.add(page * 2, page * 2, 1)).isEqualTo(new PinCounts.Delta(1, 1));
+    }
+    counts.checkInvariants();
+    assertThat(counts.segmentCount()).isEqualTo(64);
+    assertThat(counts.count(62)).isEqualTo(1);
+    assertThat(counts.count(63)).isZero();
+
+    counts.add(0, 127, 1);
+    counts.checkInvariants();
+    assertThat(counts.segmentCount()).isEqualTo(128);
+    counts.requireAtLeast(0, 127, 1);
+    assertThatThrownBy(() -> counts.requireAtLeast(0, 127, 2))
+        .hasMessage("unpin of page 1 that has fewer than 2 pins");
+
+    for (long page = 0; page < 64; page++) {
+      counts.add(page * 2, page * 2, -1);
+    }
+    counts.checkInvariants();
+    assertThat(counts.dump()).isEqualTo("[0,127]x1");
+    assertThat(counts.add(0, 127, -1)).isEqualTo(new PinCounts.Delta(-128, -128));
+    assertThat(counts.isEmpty()).isTrue();
   }
 
   @Test
