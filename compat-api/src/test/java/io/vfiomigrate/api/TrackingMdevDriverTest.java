@@ -80,4 +80,31 @@ class TrackingMdevDriverTest {
     assertThat(driver.pins()).containsExactly(new Pin(0x1000, 2));
     assertThat(device.calls).endsWith("unpin 1000 2", "unpin 5000 1");
   }
+
+  @Test
+  void pinsGoByUnsignedIovaThenLengthAndLeaveWithTheirLastHold() {
+    RecordingDevice device = new RecordingDevice();
+    TrackingMdevDriver driver = new TrackingMdevDriver(UnmapPolicy.UNPIN, P);
+    driver.pin(device, -P, 1, Prot.READ);
+    driver.pin(device, 0x3000, 2, Prot.READ);
+    driver.pin(device, 0x3000, 1, Prot.READ);
+    driver.pin(device, 0x3000, 1, Prot.READ);
+    driver.pin(device, 0x1000, 1, Prot.READ);
+    assertThat(driver.pins())
+        .containsExactly(
+            new Pin(0x1000, 1), new Pin(0x3000, 1), new Pin(0x3000, 1), new Pin(0x3000, 2),
+            new Pin(-P, 1));
+
+    driver.unpin(device, 0x3000, 2);
+    driver.unpin(device, 0x1000, 1);
+    driver.unpin(device, 0x1000, 1);
+    device.calls.clear();
+    driver.dmaUnmap(device, 0, U64.MAX);
+
+    assertThat(device.calls)
+        .containsExactly("unpin 3000 1", "unpin 3000 1", "unpin fffffffffffff000 1");
+    assertThat(driver.pins()).isEmpty();
+    driver.pin(device, 0x3000, 2, Prot.READ);
+    assertThat(driver.pins()).containsExactly(new Pin(0x3000, 2));
+  }
 }

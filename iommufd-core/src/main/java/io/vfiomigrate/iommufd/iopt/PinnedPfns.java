@@ -1,5 +1,6 @@
 package io.vfiomigrate.iommufd.iopt;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -46,7 +47,8 @@ final class PinnedPfns {
     }
   }
 
-  private final TreeMap<Long, Chunk> chunks = new TreeMap<>();
+  /** By chunk number, hashed: the dump alone needs them in order, and sorts. */
+  private final HashMap<Long, Chunk> chunks = new HashMap<>();
   private long size;
 
   /** {@code xa_load}: the PFN stored at {@code index}, or -1. */
@@ -159,7 +161,7 @@ final class PinnedPfns {
     long runFirst = -1;
     long runPfn = 0;
     long runLast = -1;
-    for (Map.Entry<Long, Chunk> e : chunks.entrySet()) {
+    for (Map.Entry<Long, Chunk> e : new TreeMap<>(chunks).entrySet()) {
       Chunk c = e.getValue();
       for (long bits = c.present; bits != 0; bits &= bits - 1) {
         int slot = Long.numberOfTrailingZeros(bits);
