@@ -16,14 +16,15 @@ import java.util.Collection;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * An output file that appears at its path complete or not at all.
+ * An output file that appears at its path complete or not at all: the trace writers', and {@link
+ * #write} for other whole files (the CLI's HTML report).
  *
  * <p>Bytes go to a hidden temporary file in the target's directory (same file system, so the final
  * rename is atomic); {@link #commit} flushes, syncs and renames it over the target; {@link
  * #discard} deletes it. Either leaves no temporary file behind. The temporary file is created with
  * the default permissions (umask), as the target would be.
  */
-final class AtomicOutputFile {
+public final class AtomicOutputFile {
   private static final int MAX_NAME_ATTEMPTS = 100;
 
   private final Path target;
@@ -46,15 +47,8 @@ final class AtomicOutputFile {
    *     inputs; WRITE_FAILED if the temporary file cannot be created
    */
   static AtomicOutputFile create(Path target, Collection<Path> inputs) {
+    checkTarget(target, inputs);
     String file = target.toString();
-    if (Files.isDirectory(target)) {
-      throw TraceFormatException.rejectedOutput(file, "is a directory");
-    }
-    for (Path input : inputs) {
-      if (sameFile(target, input)) {
-        throw TraceFormatException.rejectedOutput(file, "refusing to overwrite the input file");
-      }
-    }
     Path absolute = target.toAbsolutePath();
     Path directory = absolute.getParent();
     for (int attempt = 0; attempt < MAX_NAME_ATTEMPTS; attempt++) {
@@ -80,6 +74,43 @@ final class AtomicOutputFile {
       }
     }
     throw TraceFormatException.writeFailed(file, "cannot find a free temporary name", null);
+  }
+
+  /**
+   * Writes {@code content} to {@code target} whole, atomically.
+   *
+   * @param inputs files this output must not replace
+   * @throws TraceFormatException REJECTED_OUTPUT or WRITE_FAILED; nothing is left at {@code target}
+   *     on failure
+   */
+  public static void write(Path target, byte[] content, Collection<Path> inputs) {
+    AtomicOutputFile output = create(target, inputs);
+    try {
+      output.stream().write(content);
+      output.commit();
+    } catch (IOException e) {
+      output.discard();
+      throw TraceFormatException.writeFailed(
+          target.toString(), "write error: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks, before any work, that {@code target} can be written: not a directory, not one of the
+   * inputs.
+   *
+   * @throws TraceFormatException REJECTED_OUTPUT
+   */
+  public static void checkTarget(Path target, Collection<Path> inputs) {
+    String file = target.toString();
+    if (Files.isDirectory(target)) {
+      throw TraceFormatException.rejectedOutput(file, "is a directory");
+    }
+    for (Path input : inputs) {
+      if (sameFile(target, input)) {
+        throw TraceFormatException.rejectedOutput(file, "refusing to overwrite the input file");
+      }
+    }
   }
 
   OutputStream stream() {

@@ -6,9 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Opens input files, turning every way of failing into an UNREADABLE_INPUT error. */
@@ -44,12 +42,8 @@ final class InputFiles {
     InputStream raw;
     try {
       raw = Files.newInputStream(path);
-    } catch (NoSuchFileException e) {
-      throw TraceFormatException.unreadable(file, "no such file", e);
-    } catch (AccessDeniedException e) {
-      throw TraceFormatException.unreadable(file, "permission denied", e);
     } catch (IOException e) {
-      throw TraceFormatException.unreadable(file, "cannot open: " + e.getMessage(), e);
+      throw TraceFormatException.openFailed(file, e);
     }
     BufferedInputStream in = new BufferedInputStream(raw, BUFFER_BYTES);
     try {

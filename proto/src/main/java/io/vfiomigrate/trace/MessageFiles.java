@@ -63,22 +63,12 @@ public final class MessageFiles {
    *     on failure
    */
   public static void write(Path target, Message message, Collection<Path> inputs) {
-    TraceFormat format = TraceFormat.forOutput(target);
-    AtomicOutputFile output = AtomicOutputFile.create(target, inputs);
-    try {
-      switch (format) {
-        case JSON -> output.stream().write(toJson(message).getBytes(StandardCharsets.UTF_8));
-        case BINARY -> message.writeTo(output.stream());
-      }
-      output.commit();
-    } catch (IOException e) {
-      output.discard();
-      throw TraceFormatException.writeFailed(
-          target.toString(), "write error: " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      output.discard();
-      throw e;
-    }
+    byte[] bytes =
+        switch (TraceFormat.forOutput(target)) {
+          case JSON -> toJson(message).getBytes(StandardCharsets.UTF_8);
+          case BINARY -> message.toByteArray();
+        };
+    AtomicOutputFile.write(target, bytes, inputs);
   }
 
   /**

@@ -2,6 +2,9 @@ package io.vfiomigrate.trace;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
@@ -68,6 +71,17 @@ public final class TraceFormatException extends RuntimeException {
   public static TraceFormatException unreadable(
       String file, String detail, @Nullable Throwable cause) {
     return new TraceFormatException(Reason.UNREADABLE_INPUT, file, null, null, detail, cause);
+  }
+
+  /** UNREADABLE_INPUT for an input that cannot be opened: no such file, permission denied, ... */
+  public static TraceFormatException openFailed(String file, IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return unreadable(file, "no such file", e);
+    }
+    if (e instanceof AccessDeniedException) {
+      return unreadable(file, "permission denied", e);
+    }
+    return unreadable(file, "cannot open: " + e.getMessage(), e);
   }
 
   public static TraceFormatException rejectedOutput(String file, String detail) {

@@ -2,15 +2,11 @@ package io.vfiomigrate.type1;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vfiomigrate.api.ContainerRegistry;
 import io.vfiomigrate.api.Type1Container;
 import io.vfiomigrate.api.VfioBackend;
 import io.vfiomigrate.host.Host;
 import io.vfiomigrate.host.Task;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The type1 backend on one host: the containers opened on it, which container each group is
@@ -27,10 +23,7 @@ public final class Type1Backend implements VfioBackend {
 
   private final Host host;
   private final KernelLeaks leaks = new KernelLeaks();
-  /** Open containers, in the order they were opened. */
-  private final List<VfioContainer> containers = new ArrayList<>();
-  private final Map<Integer, VfioContainer> groupOwners = new TreeMap<>();
-  private int nextContainerId = 1;
+  private final ContainerRegistry<VfioContainer> registry = new ContainerRegistry<>();
 
   public Type1Backend(Host host) {
     this.host = requireNonNull(host, "host is null");
@@ -50,9 +43,7 @@ public final class Type1Backend implements VfioBackend {
   @Override
   public Type1Container openContainer(Task current) {
     requireNonNull(current, "current is null");
-    VfioContainer container = new VfioContainer(this, nextContainerId++);
-    containers.add(container);
-    return container;
+    return registry.open(id -> new VfioContainer(this, id));
   }
 
   @Override
@@ -69,29 +60,7 @@ public final class Type1Backend implements VfioBackend {
     return leaks;
   }
 
-  List<VfioContainer> containers() {
-    return List.copyOf(containers);
-  }
-
-  Map<Integer, VfioContainer> groupOwners() {
-    return Map.copyOf(groupOwners);
-  }
-
-  Optional<VfioContainer> groupOwner(int groupId) {
-    return Optional.ofNullable(groupOwners.get(groupId));
-  }
-
-  void claimGroup(int groupId, VfioContainer container) {
-    if (groupOwners.putIfAbsent(groupId, container) != null) {
-      throw new IllegalStateException("group " + groupId + " is already in a container");
-    }
-  }
-
-  void releaseGroup(int groupId) {
-    groupOwners.remove(groupId);
-  }
-
-  void containerClosed(VfioContainer container) {
-    containers.remove(container);
+  ContainerRegistry<VfioContainer> registry() {
+    return registry;
   }
 }

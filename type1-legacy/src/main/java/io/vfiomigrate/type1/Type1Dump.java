@@ -16,7 +16,7 @@ final class Type1Dump {
 
   static String of(Type1Backend backend) {
     Type1Dump dump = new Type1Dump();
-    for (VfioContainer container : backend.containers()) {
+    for (VfioContainer container : backend.registry().openContainers()) {
       dump.container(container);
     }
     dump.out.append(backend.leaks()).append('\n');

@@ -34,10 +34,10 @@ final class Type1Invariants {
   static void check(Type1Backend backend) {
     Type1Invariants check = new Type1Invariants(backend.host());
     check.pins = backend.leaks().pins();
-    for (VfioContainer container : backend.containers()) {
+    for (VfioContainer container : backend.registry().openContainers()) {
       check.container(backend, container);
     }
-    for (Map.Entry<Integer, VfioContainer> owner : backend.groupOwners().entrySet()) {
+    for (Map.Entry<Integer, VfioContainer> owner : backend.registry().groupOwners().entrySet()) {
       require(!owner.getValue().closed() && owner.getValue().groups().stream()
           .anyMatch(g -> g.id() == owner.getKey()), "group %d is owned by %s which lacks it",
           owner.getKey(), owner.getValue());
@@ -58,7 +58,7 @@ final class Type1Invariants {
     for (ContainerGroup group : container.groups()) {
       require(ids.add(group.id()), "container %d lists group %d twice", container.id(),
           group.id());
-      require(backend.groupOwner(group.id()).orElse(null) == container,
+      require(backend.registry().groupOwner(group.id()).orElse(null) == container,
           "group %d of container %d is not owned by it", group.id(), container.id());
       group.device().ifPresent(device -> require(device.isOpen() == container.iommu().isPresent(),
           "%s is %s in container %d", device, device.isOpen() ? "open" : "closed",

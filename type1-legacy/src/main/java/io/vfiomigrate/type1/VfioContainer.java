@@ -162,7 +162,7 @@ final class VfioContainer implements Type1Container {
       detach(groups.get(0));
     }
     closed = true;
-    backend.containerClosed(this);
+    backend.registry().closed(this);
   }
 
   boolean closed() {
@@ -176,7 +176,7 @@ final class VfioContainer implements Type1Container {
   private void attach(Task current, ContainerGroup group) {
     requireOpen();
     requireNonNull(current, "current is null");
-    if (backend.groupOwner(group.id()).isPresent()) {
+    if (backend.registry().groupOwner(group.id()).isPresent()) {
       throw KernelException.of(Errno.EINVAL, "vfio_group_ioctl_set_container: group %d is"
           + " already in a container", group.id());
     }
@@ -184,7 +184,7 @@ final class VfioContainer implements Type1Container {
       iommu.attachGroup(current, group.id(), group.kind());
     }
     groups.add(0, group);
-    backend.claimGroup(group.id(), this);
+    backend.registry().claimGroup(group.id(), this);
     if (iommu != null) {
       group.device().ifPresent(device -> device.open(iommu));
     }
@@ -196,7 +196,7 @@ final class VfioContainer implements Type1Container {
       iommu.detachGroup(group.id());
     }
     groups.remove(group);
-    backend.releaseGroup(group.id());
+    backend.registry().releaseGroup(group.id());
     if (iommu != null && groups.isEmpty()) {
       // The last group leaving deprivileges the container: the backend goes away.
       iommu.release();

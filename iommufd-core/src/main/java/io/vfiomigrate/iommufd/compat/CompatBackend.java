@@ -2,6 +2,7 @@ package io.vfiomigrate.iommufd.compat;
 
 import static java.util.Objects.requireNonNull;
 
+import io.vfiomigrate.api.ContainerRegistry;
 import io.vfiomigrate.api.Type1Container;
 import io.vfiomigrate.api.VfioBackend;
 import io.vfiomigrate.host.Host;
@@ -10,8 +11,6 @@ import io.vfiomigrate.iommufd.context.IommufdContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The {@code compat} backend on one host: type1 containers served by iommufd's vfio_compat
@@ -29,12 +28,9 @@ public final class CompatBackend implements VfioBackend {
   public static final String NAME = "compat";
 
   private final Host host;
-  /** Open containers, in the order they were opened. */
-  private final List<VfioCompatContainer> containers = new ArrayList<>();
+  private final ContainerRegistry<VfioCompatContainer> registry = new ContainerRegistry<>();
   /** Contexts of closed containers whose pages a buggy driver kept pinned. */
   private final List<IommufdContext> leaked = new ArrayList<>();
-  private final Map<Integer, VfioCompatContainer> groupOwners = new TreeMap<>();
-  private int nextContainerId = 1;
 
   public CompatBackend(Host host) {
     this.host = requireNonNull(host, "host is null");
@@ -54,25 +50,23 @@ public final class CompatBackend implements VfioBackend {
   @Override
   public Type1Container openContainer(Task current) {
     requireNonNull(current, "current is null");
-    VfioCompatContainer container = new VfioCompatContainer(this, nextContainerId++);
-    containers.add(container);
-    return container;
+    return registry.open(id -> new VfioCompatContainer(this, id));
   }
 
   @Override
   public void checkInvariants() {
     List<IommufdContext> contexts = new ArrayList<>(leaked);
-    for (VfioCompatContainer container : containers) {
+    for (VfioCompatContainer container : registry.openContainers()) {
       container.ictx().checkInvariants();
       for (CompatGroup group : container.groups()) {
-        require(groupOwners.get(group.groupId()) == container,
+        require(registry.groupOwner(group.groupId()).orElse(null) == container,
             "group %d of %s is not owned by it", group.groupId(), container);
         require(group.attached(), "the device of group %d of %s is not attached",
             group.groupId(), container);
       }
       contexts.add(container.ictx());
     }
-    for (Map.Entry<Integer, VfioCompatContainer> owner : groupOwners.entrySet()) {
+    for (Map.Entry<Integer, VfioCompatContainer> owner : registry.groupOwners().entrySet()) {
       require(!owner.getValue().closed() && owner.getValue().groups().stream()
           .anyMatch(g -> g.groupId() == owner.getKey()), "group %d is owned by %s which lacks it",
           owner.getKey(), owner.getValue());
@@ -84,7 +78,7 @@ public final class CompatBackend implements VfioBackend {
   @Override
   public String dumpState() {
     StringBuilder out = new StringBuilder();
-    for (VfioCompatContainer container : containers) {
+    for (VfioCompatContainer container : registry.openContainers()) {
       out.append(container).append(" groups");
       container.groups().forEach(g -> out.append(' ').append(g));
       out.append('\n').append(container.ictx().dumpState()).append('\n');
@@ -95,22 +89,12 @@ public final class CompatBackend implements VfioBackend {
     return out.toString();
   }
 
-  Optional<VfioCompatContainer> groupOwner(int groupId) {
-    return Optional.ofNullable(groupOwners.get(groupId));
-  }
-
-  void claimGroup(int groupId, VfioCompatContainer container) {
-    if (groupOwners.putIfAbsent(groupId, container) != null) {
-      throw new IllegalStateException("group " + groupId + " is already in a container");
-    }
-  }
-
-  void releaseGroup(int groupId) {
-    groupOwners.remove(groupId);
+  ContainerRegistry<VfioCompatContainer> registry() {
+    return registry;
   }
 
   void containerClosed(VfioCompatContainer container) {
-    containers.remove(container);
+    registry.closed(container);
     if (container.ictx().hasLeaks()) {
       leaked.add(container.ictx());
     }

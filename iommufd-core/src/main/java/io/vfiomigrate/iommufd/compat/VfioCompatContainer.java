@@ -263,21 +263,21 @@ final class VfioCompatContainer implements Type1Container {
   private CompatGroup attach(Task current, int groupId, DeviceOpener opener) {
     requireOpen();
     requireNonNull(current, "current is null");
-    if (backend.groupOwner(groupId).isPresent()) {
+    if (backend.registry().groupOwner(groupId).isPresent()) {
       throw KernelException.of(Errno.EINVAL, "vfio_group_ioctl_set_container: group %d already"
           + " has a container", groupId);
     }
     ictx.compatIoasCreate();
     CompatGroup group = opener.open();
     groups.add(0, group);
-    backend.claimGroup(groupId, this);
+    backend.registry().claimGroup(groupId, this);
     return group;
   }
 
   private void detach(CompatGroup group) {
     group.close();
     groups.remove(group);
-    backend.releaseGroup(group.groupId());
+    backend.registry().releaseGroup(group.groupId());
   }
 
   /**

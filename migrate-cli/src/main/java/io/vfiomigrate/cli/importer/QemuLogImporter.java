@@ -12,9 +12,7 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -84,12 +82,8 @@ final class QemuLogImporter {
                       .onMalformedInput(CodingErrorAction.REPLACE)
                       .onUnmappableCharacter(CodingErrorAction.REPLACE)),
               BUFFER_CHARS));
-    } catch (NoSuchFileException e) {
-      throw TraceFormatException.unreadable(file, "no such file", e);
-    } catch (AccessDeniedException e) {
-      throw TraceFormatException.unreadable(file, "permission denied", e);
     } catch (IOException e) {
-      throw TraceFormatException.unreadable(file, "cannot open: " + e.getMessage(), e);
+      throw TraceFormatException.openFailed(file, e);
     }
   }
 

@@ -77,7 +77,8 @@ final class SvgPlot {
       }
       previousStep = step;
       double x = LEFT + (double) plotWidth * tick / 4;
-      svg.append(text(x, bottom + 16, "middle", "step " + step));
+      // The first label starts at the axis so that it clears the y labels ending left of it.
+      svg.append(text(x, bottom + 16, tick == 0 ? "start" : "middle", "step " + step));
     }
     svg.append("</g>\n");
   }

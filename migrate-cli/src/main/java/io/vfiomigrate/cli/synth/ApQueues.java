@@ -4,7 +4,6 @@ import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.TraceHeader;
 import io.vfiomigrate.proto.Type1Event;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -40,40 +39,30 @@ final class ApQueues implements Scenario {
 
   @Override
   public TraceHeader header(SynthParams params) {
-    Guest guest = new Guest(Headers.PID, params.ram());
-    return Headers.of(
+    return Headers.singleGuest(
+        params,
         "synthetic vfio-ap queues: "
             + Headers.ram(params)
             + ", "
             + params.devices()
             + " queue(s), "
             + params.events()
-            + " events",
-        List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
-        List.of(guest.region(params.backing())));
+            + " events");
   }
 
   @Override
   public void events(SynthParams params, Consumer<Type1Event> sink) {
-    Guest guest = new Guest(Headers.PID, params.ram());
+    Guest guest = Headers.guest(params);
     int pid = guest.pid;
-    long[] emitted = {0};
-    Consumer<Type1Event> counted =
-        event -> {
-          emitted[0]++;
-          sink.accept(event);
-        };
-    counted.accept(Events.open(pid, 1));
-    counted.accept(Events.attach(pid, 1, GROUP, GroupKind.EMULATED));
-    counted.accept(Events.setIommu(pid, 1));
-    guest.mapRam(1, counted);
+    CountingSink counted = new CountingSink(sink);
+    VmBoot.boot(guest, 1, GROUP, 1, GroupKind.EMULATED, counted);
     SplittableRandom random = new SplittableRandom(params.seed());
     long[] indicators = new long[params.devices()];
     for (int q = 0; q < indicators.length; q++) {
       indicators[q] = random.nextLong(guest.pages());
       counted.accept(Events.pin(pid, GROUP, guest.iova(indicators[q]), 1));
     }
-    long resets = (params.events() - emitted[0] - indicators.length - 2) / 2;
+    long resets = (params.events() - counted.count() - indicators.length - 2) / 2;
     for (long i = 0; i < resets; i++) {
       int q = random.nextInt(indicators.length);
       counted.accept(Events.unpin(pid, GROUP, guest.iova(indicators[q]), 1));

@@ -5,7 +5,6 @@ import io.vfiomigrate.proto.TraceHeader;
 import io.vfiomigrate.proto.Type1Event;
 import java.util.ArrayDeque;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -39,35 +38,25 @@ final class CcwPins implements Scenario {
 
   @Override
   public TraceHeader header(SynthParams params) {
-    Guest guest = new Guest(Headers.PID, params.ram());
-    return Headers.of(
+    return Headers.singleGuest(
+        params,
         "synthetic vfio-ccw channel programs: "
             + Headers.ram(params)
             + ", "
             + params.events()
-            + " events",
-        List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
-        List.of(guest.region(params.backing())));
+            + " events");
   }
 
   @Override
   public void events(SynthParams params, Consumer<Type1Event> sink) {
-    Guest guest = new Guest(Headers.PID, params.ram());
+    Guest guest = Headers.guest(params);
     int pid = guest.pid;
-    long[] emitted = {0};
-    Consumer<Type1Event> counted =
-        event -> {
-          emitted[0]++;
-          sink.accept(event);
-        };
-    counted.accept(Events.open(pid, 1));
-    counted.accept(Events.attach(pid, 1, GROUP, GroupKind.EMULATED));
-    counted.accept(Events.setIommu(pid, 1));
-    guest.mapRam(1, counted);
+    CountingSink counted = new CountingSink(sink);
+    VmBoot.boot(guest, 1, GROUP, 1, GroupKind.EMULATED, counted);
     long reachable = Math.min(guest.low, 2 * Guest.GIB) / Guest.PAGE - MAX_RUN;
     SplittableRandom random = new SplittableRandom(params.seed());
     ArrayDeque<long[]> programs = new ArrayDeque<>();
-    long churn = params.events() - emitted[0] - 2;
+    long churn = params.events() - counted.count() - 2;
     for (long i = 0; i < churn; i++) {
       boolean start = programs.isEmpty() || programs.size() < IN_FLIGHT && random.nextBoolean();
       if (start) {

@@ -27,6 +27,19 @@ final class Headers {
         .build();
   }
 
+  /** The guest of a single-guest scenario: {@code --ram} run by {@link #PID}. */
+  static Guest guest(SynthParams params) {
+    return new Guest(PID, params.ram());
+  }
+
+  /** The header of a single-guest scenario: its task and its RAM. */
+  static TraceHeader singleGuest(SynthParams params, String description) {
+    return of(
+        description,
+        List.of(Guest.task(PID, UID, params.memlock())),
+        List.of(guest(params).region(params.backing())));
+  }
+
   /** {@code 4 GiB THP RAM}. */
   static String ram(SynthParams params) {
     return HumanFormat.bytes(params.ram()) + " " + params.backing() + " RAM";

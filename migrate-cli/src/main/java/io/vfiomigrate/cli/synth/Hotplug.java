@@ -4,7 +4,6 @@ import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.TraceHeader;
 import io.vfiomigrate.proto.Type1Event;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -42,24 +41,22 @@ final class Hotplug implements Scenario {
 
   @Override
   public TraceHeader header(SynthParams params) {
-    Guest guest = new Guest(Headers.PID, params.ram());
-    return Headers.of(
+    return Headers.singleGuest(
+        params,
         "synthetic hot-plug: "
             + Headers.ram(params)
             + ", "
             + params.devices()
             + " passthrough device(s), "
             + params.cycles()
-            + " vGPU and device plug cycles",
-        List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
-        List.of(guest.region(params.backing())));
+            + " vGPU and device plug cycles");
   }
 
   @Override
   public void events(SynthParams params, Consumer<Type1Event> sink) {
-    Guest guest = new Guest(Headers.PID, params.ram());
+    Guest guest = Headers.guest(params);
     int pid = guest.pid;
-    VmBoot.boot(guest, 1, VmBoot.FIRST_GROUP, params.devices(), sink);
+    VmBoot.boot(guest, 1, VmBoot.FIRST_GROUP, params.devices(), GroupKind.IOMMU, sink);
     SplittableRandom random = new SplittableRandom(params.seed());
     for (int cycle = 0; cycle < params.cycles(); cycle++) {
       sink.accept(Events.attach(pid, 1, VGPU_GROUP, GroupKind.EMULATED));

@@ -4,7 +4,6 @@ import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.TraceHeader;
 import io.vfiomigrate.proto.Type1Event;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -41,31 +40,21 @@ final class KvmgtChurn implements Scenario {
 
   @Override
   public TraceHeader header(SynthParams params) {
-    Guest guest = new Guest(Headers.PID, params.ram());
-    return Headers.of(
-        "synthetic KVMGT pin churn: " + Headers.ram(params) + ", " + params.events() + " events",
-        List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
-        List.of(guest.region(params.backing())));
+    return Headers.singleGuest(
+        params,
+        "synthetic KVMGT pin churn: " + Headers.ram(params) + ", " + params.events() + " events");
   }
 
   @Override
   public void events(SynthParams params, Consumer<Type1Event> sink) {
-    Guest guest = new Guest(Headers.PID, params.ram());
+    Guest guest = Headers.guest(params);
     int pid = guest.pid;
-    long[] emitted = {0};
-    Consumer<Type1Event> counted =
-        event -> {
-          emitted[0]++;
-          sink.accept(event);
-        };
-    counted.accept(Events.open(pid, 1));
-    counted.accept(Events.attach(pid, 1, GROUP, GroupKind.EMULATED));
-    counted.accept(Events.setIommu(pid, 1));
-    guest.mapRam(1, counted);
+    CountingSink counted = new CountingSink(sink);
+    VmBoot.boot(guest, 1, GROUP, 1, GroupKind.EMULATED, counted);
     long reachable = Math.min(guest.pages(), GGTT_PAGES);
     SplittableRandom random = new SplittableRandom(params.seed());
     PinSet pins = new PinSet(WORKING_SET);
-    long churn = params.events() - emitted[0] - 2;
+    long churn = params.events() - counted.count() - 2;
     for (long i = 0; i < churn; i++) {
       boolean pin = pins.size() == 0 || pins.size() < WORKING_SET && random.nextInt(100) < 55;
       if (pin) {

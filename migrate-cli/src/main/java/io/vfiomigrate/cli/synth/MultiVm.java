@@ -1,5 +1,6 @@
 package io.vfiomigrate.cli.synth;
 
+import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.MemoryRegion;
 import io.vfiomigrate.proto.Task;
 import io.vfiomigrate.proto.TraceHeader;
@@ -57,8 +58,8 @@ final class MultiVm implements Scenario {
   @Override
   public void events(SynthParams params, Consumer<Type1Event> sink) {
     for (int vm = 0; vm < params.vms(); vm++) {
-      VmBoot.boot(
-          new Guest(FIRST_PID + vm, params.ram()), vm + 1, VmBoot.FIRST_GROUP + vm, 1, sink);
+      Guest guest = new Guest(FIRST_PID + vm, params.ram());
+      VmBoot.boot(guest, vm + 1, VmBoot.FIRST_GROUP + vm, 1, GroupKind.IOMMU, sink);
     }
     for (int vm = 0; vm < params.vms(); vm++) {
       VmBoot.shutdown(FIRST_PID + vm, vm + 1, sink);

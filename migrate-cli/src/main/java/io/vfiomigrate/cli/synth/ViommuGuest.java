@@ -43,30 +43,23 @@ final class ViommuGuest implements Scenario {
 
   @Override
   public TraceHeader header(SynthParams params) {
-    Guest guest = new Guest(Headers.PID, params.ram());
-    return Headers.of(
+    return Headers.singleGuest(
+        params,
         "synthetic vIOMMU guest: "
             + Headers.ram(params)
             + ", "
             + params.devices()
             + " device(s) with a container each, "
             + params.events()
-            + " events",
-        List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
-        List.of(guest.region(params.backing())));
+            + " events");
   }
 
   @Override
   public void events(SynthParams params, Consumer<Type1Event> sink) {
-    Guest guest = new Guest(Headers.PID, params.ram());
+    Guest guest = Headers.guest(params);
     int pid = guest.pid;
     int devices = params.devices();
-    long[] emitted = {0};
-    Consumer<Type1Event> counted =
-        event -> {
-          emitted[0]++;
-          sink.accept(event);
-        };
+    CountingSink counted = new CountingSink(sink);
     List<List<long[]>> live = new ArrayList<>();
     long[] nextIova = new long[devices];
     for (int d = 0; d < devices; d++) {
@@ -77,7 +70,7 @@ final class ViommuGuest implements Scenario {
       nextIova[d] = IOVA_BASE;
     }
     SplittableRandom random = new SplittableRandom(params.seed());
-    long churn = params.events() - emitted[0] - 2L * devices;
+    long churn = params.events() - counted.count() - 2L * devices;
     for (long i = 0; i < churn; i++) {
       int d = random.nextInt(devices);
       List<long[]> buffers = live.get(d);

@@ -4,7 +4,6 @@ import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.TraceHeader;
 import io.vfiomigrate.proto.Type1Event;
 import java.util.EnumSet;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -34,30 +33,35 @@ final class VmBoot implements Scenario {
 
   @Override
   public TraceHeader header(SynthParams params) {
-    Guest guest = new Guest(Headers.PID, params.ram());
-    return Headers.of(
+    return Headers.singleGuest(
+        params,
         "synthetic VM boot: "
             + Headers.ram(params)
             + ", "
             + params.devices()
-            + " passthrough device(s)",
-        List.of(Guest.task(Headers.PID, Headers.UID, params.memlock())),
-        List.of(guest.region(params.backing())));
+            + " passthrough device(s)");
   }
 
   @Override
   public void events(SynthParams params, Consumer<Type1Event> sink) {
-    Guest guest = new Guest(Headers.PID, params.ram());
-    boot(guest, 1, FIRST_GROUP, params.devices(), sink);
+    Guest guest = Headers.guest(params);
+    boot(guest, 1, FIRST_GROUP, params.devices(), GroupKind.IOMMU, sink);
     shutdown(guest.pid, 1, sink);
   }
 
-  /** Open, attach {@code devices} IOMMU groups from {@code firstGroup}, TYPE1V2, map RAM. */
+  /**
+   * Open, attach {@code devices} groups of {@code kind} from {@code firstGroup}, TYPE1V2, map RAM.
+   */
   static void boot(
-      Guest guest, int container, int firstGroup, int devices, Consumer<Type1Event> sink) {
+      Guest guest,
+      int container,
+      int firstGroup,
+      int devices,
+      GroupKind kind,
+      Consumer<Type1Event> sink) {
     sink.accept(Events.open(guest.pid, container));
     for (int i = 0; i < devices; i++) {
-      sink.accept(Events.attach(guest.pid, container, firstGroup + i, GroupKind.IOMMU));
+      sink.accept(Events.attach(guest.pid, container, firstGroup + i, kind));
     }
     sink.accept(Events.setIommu(guest.pid, container));
     guest.mapRam(container, sink);

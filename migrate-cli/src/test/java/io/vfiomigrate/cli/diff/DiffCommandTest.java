@@ -110,6 +110,24 @@ final class DiffCommandTest {
   }
 
   @Test
+  void anHtmlReportThatCannotBeWrittenIsAnIoError() {
+    Path missing = directory.resolve("missing");
+
+    CliRun run =
+        CliRun.of(
+            FakeBackends.app(), "diff", VM, "--html", missing.resolve("report.html").toString());
+
+    assertThat(run.code()).isEqualTo(ExitCodes.IO_ERROR);
+    assertThat(run.err())
+        .endsWith(
+            "vfio-migrate: "
+                + missing.resolve("report.html")
+                + ": no such directory: "
+                + missing
+                + "\n");
+  }
+
+  @Test
   void theHtmlReportNeverReplacesTheInput() throws IOException {
     Path input = directory.resolve("vm.json");
     Files.copy(Path.of(VM), input);

@@ -36,6 +36,10 @@ final class CounterSeriesTest {
 
     assertThat(svg.split("<polyline", -1)).hasSize(7);
     assertThat(svg)
+        .as("the first step label starts at the axis, clear of the y labels left of it")
+        .contains("<text x=\"90.0\" y=\"296.0\" text-anchor=\"start\" stroke=\"none\" fill=\"#333\">step 0</text>")
+        .contains("<text x=\"940.0\" y=\"296.0\" text-anchor=\"middle\" stroke=\"none\" fill=\"#333\">step 1</text>");
+    assertThat(svg)
         .contains("points=\"90.0,193.3 940.0,20.0\"")
         .contains("type1 locked_vm (VmLck)")
         .contains("12 KiB");
