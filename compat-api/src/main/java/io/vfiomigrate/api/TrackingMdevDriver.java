@@ -4,10 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * An mdev driver that remembers the pins it took, as real drivers do (KVMGT's GGTT entries,
@@ -15,51 +12,27 @@ import java.util.TreeMap;
  * released with exactly the {@code (iova, npage)} they were taken with, which iommufd
  * requires. Single-threaded, like one driver instance.
  *
- * <p>How many times each pin is held is in a hash map, so pinning and unpinning are O(1) (a
- * KVMGT-style churn pins and unpins single pages all the time). The callback's question, which
- * pins intersect a range, is answered by an index of the distinct pins by IOVA, which changes only
- * when a pin is taken for the first time or released for the last: O(log n) plus the pins found.
+ * <p>The pins are a {@link PinMultiset}: pinning and unpinning are O(1), and a callback finds the
+ * pins it must release without looking at the others. Released pins go back in IOVA order, as a
+ * driver walking its own sorted cache (KVMGT's gfn tree) would.
  */
 public final class TrackingMdevDriver implements MdevDriver {
   /** One successful vfio_pin_pages call. */
-  public record Pin(long iova, int npage) {
-    /** Written out: the record's generated one is a hot spot of pin churn. */
-    @Override
-    public int hashCode() {
-      return Long.hashCode(iova * 0x9e3779b97f4a7c15L) ^ npage;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Pin pin && pin.iova == iova && pin.npage == npage;
-    }
-  }
+  public record Pin(long iova, int npage) {}
 
   private final UnmapPolicy policy;
-  private final long pageSize;
-  /** (iova, npage) -> how many times that pin is held. */
-  private final HashMap<Pin, Integer> held = new HashMap<>();
-  /**
-   * The lengths of the distinct pins held at each IOVA, in unsigned order, keyed by the IOVA with
-   * its sign bit flipped so that the natural order of {@code long} is the unsigned order of IOVAs.
-   */
-  private final TreeMap<Long, int[]> byIova = new TreeMap<>();
-  /** The longest pin ever taken, in bytes: how far below a range a pin may start and reach in. */
-  private long maxPinBytes;
+  private final PinMultiset held;
   private long callbacks;
 
   public TrackingMdevDriver(UnmapPolicy policy, long pageSize) {
     this.policy = requireNonNull(policy, "policy is null");
-    this.pageSize = pageSize;
+    this.held = new PinMultiset(pageSize);
   }
 
   /** Pins through {@code device} and remembers the pin if it succeeded. */
   public PinnedPages pin(VfioDevice device, long iova, int npage, Prot prot) {
     PinnedPages pages = device.pinPages(iova, npage, prot);
-    if (held.merge(new Pin(iova, npage), 1, Integer::sum) == 1) {
-      byIova.merge(key(iova), new int[] {npage}, TrackingMdevDriver::withLength);
-    }
-    maxPinBytes = Math.max(maxPinBytes, npage * pageSize);
+    held.add(iova, npage);
     return pages;
   }
 
@@ -68,7 +41,7 @@ public final class TrackingMdevDriver implements MdevDriver {
    * the driver never took that pin, so that the backend sees what a buggy driver does.
    */
   public void unpin(VfioDevice device, long iova, int npage) {
-    forget(new Pin(iova, npage));
+    held.remove(iova, npage);
     device.unpinPages(iova, npage);
   }
 
@@ -79,20 +52,8 @@ public final class TrackingMdevDriver implements MdevDriver {
       return;
     }
     long last = U64.lastOverflows(iova, length) ? U64.MAX : iova + length - 1;
-    long lowest = U64.lessThan(iova, maxPinBytes) ? 0 : iova - maxPinBytes + 1;
     List<Pin> released = new ArrayList<>();
-    for (Map.Entry<Long, int[]> at : byIova.subMap(key(lowest), true, key(last), true).entrySet()) {
-      long pinIova = at.getKey() ^ Long.MIN_VALUE;
-      for (int npage : at.getValue()) {
-        if (U64.lessOrEqual(iova, pinIova + npage * pageSize - 1)) {
-          Pin pin = new Pin(pinIova, npage);
-          released.addAll(Collections.nCopies(held.get(pin), pin));
-        }
-      }
-    }
-    for (Pin pin : released) {
-      forget(pin);
-    }
+    held.removeIntersecting(iova, last, (pinIova, npage, count) -> addCopies(released, pinIova, npage, count));
     for (Pin pin : released) {
       device.unpinPages(pin.iova(), pin.npage());
     }
@@ -101,13 +62,7 @@ public final class TrackingMdevDriver implements MdevDriver {
   /** The pins the driver still holds, by IOVA, a pin held twice listed twice. */
   public List<Pin> pins() {
     List<Pin> out = new ArrayList<>();
-    byIova.forEach(
-        (key, lengths) -> {
-          for (int npage : lengths) {
-            Pin pin = new Pin(key ^ Long.MIN_VALUE, npage);
-            out.addAll(Collections.nCopies(held.get(pin), pin));
-          }
-        });
+    held.forEach((iova, npage, count) -> addCopies(out, iova, npage, count));
     return out;
   }
 
@@ -120,49 +75,7 @@ public final class TrackingMdevDriver implements MdevDriver {
     return policy;
   }
 
-  /** Forgets one hold of {@code pin}, if the driver has it. */
-  private void forget(Pin pin) {
-    Integer count = held.get(pin);
-    if (count == null) {
-      return;
-    }
-    if (count > 1) {
-      held.put(pin, count - 1);
-      return;
-    }
-    held.remove(pin);
-    byIova.computeIfPresent(key(pin.iova()), (key, lengths) -> withoutLength(lengths, pin.npage()));
-  }
-
-  private static long key(long iova) {
-    return iova ^ Long.MIN_VALUE;
-  }
-
-  /** {@code lengths} and the one length of {@code added}, in unsigned order. */
-  private static int[] withLength(int[] lengths, int[] added) {
-    int npage = added[0];
-    int at = 0;
-    while (at < lengths.length && Integer.compareUnsigned(lengths[at], npage) < 0) {
-      at++;
-    }
-    int[] out = new int[lengths.length + 1];
-    System.arraycopy(lengths, 0, out, 0, at);
-    out[at] = npage;
-    System.arraycopy(lengths, at, out, at + 1, lengths.length - at);
-    return out;
-  }
-
-  /** {@code lengths} without {@code npage}; null (no entry) when none is left. */
-  private static int[] withoutLength(int[] lengths, int npage) {
-    if (lengths.length == 1) {
-      return null;
-    }
-    int[] out = new int[lengths.length - 1];
-    for (int i = 0, j = 0; i < lengths.length; i++) {
-      if (lengths[i] != npage) {
-        out[j++] = lengths[i];
-      }
-    }
-    return out;
+  private static void addCopies(List<Pin> out, long iova, int npage, int count) {
+    out.addAll(Collections.nCopies(count, new Pin(iova, npage)));
   }
 }

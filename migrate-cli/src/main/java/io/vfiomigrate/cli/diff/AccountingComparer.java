@@ -298,7 +298,7 @@ final class AccountingComparer {
           || !container.hasGroupOfKind(GroupKind.EMULATED)) {
         continue;
       }
-      total += container.distinctPinnedPages(facts.pageSize());
+      total += container.distinctPinnedPages();
     }
     return total;
   }

@@ -88,7 +88,8 @@ public final class ContainerShadows {
         if (ok && container != null) {
           container.addPin(
               event.getPinPages().getGroup(),
-              new DriverPin(event.getPinPages().getIova(), event.getPinPages().getNpage()));
+              event.getPinPages().getIova(),
+              event.getPinPages().getNpage());
         }
       }
       case UNPINPAGES -> {
@@ -96,7 +97,8 @@ public final class ContainerShadows {
         if (container != null) {
           container.removePin(
               event.getUnpinPages().getGroup(),
-              new DriverPin(event.getUnpinPages().getIova(), event.getUnpinPages().getNpage()));
+              event.getUnpinPages().getIova(),
+              event.getUnpinPages().getNpage());
         }
       }
       case CONTAINERCLOSE -> close(event.getContainerClose().getContainer());
@@ -108,7 +110,7 @@ public final class ContainerShadows {
 
   private void open(int id) {
     close(id);
-    containers.put(id, new ContainerState(id));
+    containers.put(id, new ContainerState(id, pageSize));
   }
 
   private void close(int id) {
@@ -197,7 +199,7 @@ public final class ContainerShadows {
   private void removeAll(ContainerState container, List<Mapping> removed) {
     for (Mapping mapping : removed) {
       container.remove(mapping);
-      container.notifyUnmap(mapping.iova(), mapping.last(), pageSize);
+      container.notifyUnmap(mapping.iova(), mapping.last());
     }
   }
 }

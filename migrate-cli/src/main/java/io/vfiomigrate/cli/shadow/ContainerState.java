@@ -1,6 +1,7 @@
 package io.vfiomigrate.cli.shadow;
 
 import com.google.common.collect.ImmutableList;
+import io.vfiomigrate.api.PinMultiset;
 import io.vfiomigrate.proto.GroupKind;
 import io.vfiomigrate.proto.IommuType;
 import io.vfiomigrate.proto.UnmapPolicy;
@@ -29,15 +30,18 @@ public final class ContainerState {
   private long releasedAt = -1;
   private final Map<Integer, GroupKind> groups = new LinkedHashMap<>();
   private final Map<Integer, UnmapPolicy> policies = new LinkedHashMap<>();
-  private final Map<Integer, DriverPins> pins = new LinkedHashMap<>();
+  private final Map<Integer, PinMultiset> pins = new LinkedHashMap<>();
   private final TreeMap<Long, Mapping> mappings = new TreeMap<>(Long::compareUnsigned);
   private long fingerprint;
   private @Nullable List<Mapping> cached;
   private long cachedFirst;
   private long cachedLast;
 
-  ContainerState(int id) {
+  private final long pageSize;
+
+  ContainerState(int id, long pageSize) {
     this.id = id;
+    this.pageSize = pageSize;
   }
 
   public int id() {
@@ -70,15 +74,20 @@ public final class ContainerState {
     return policies.get(group);
   }
 
-  /** The pins the driver of emulated group {@code group} holds, one entry per pin, oldest first. */
+  /** The pins the driver of emulated group {@code group} holds, one entry per pin, by IOVA. */
   public List<DriverPin> pins(int group) {
-    DriverPins groupPins = pins.get(group);
-    return groupPins == null ? List.of() : groupPins.asList();
+    PinMultiset groupPins = pins.get(group);
+    List<DriverPin> list = new ArrayList<>();
+    if (groupPins != null) {
+      groupPins.forEach(
+          (iova, npage, count) -> list.addAll(Collections.nCopies(count, new DriverPin(iova, npage))));
+    }
+    return list;
   }
 
   /** Whether an emulated group whose driver ignores dma_unmap callbacks holds pins. */
   public boolean ignoredPinsHeld() {
-    for (Map.Entry<Integer, DriverPins> entry : pins.entrySet()) {
+    for (Map.Entry<Integer, PinMultiset> entry : pins.entrySet()) {
       if (!entry.getValue().isEmpty() && policies.get(entry.getKey()) == UnmapPolicy.IGNORE) {
         return true;
       }
@@ -150,14 +159,15 @@ public final class ContainerState {
    * Distinct pages pinned by the drivers of this container's emulated groups: the pages type1 keeps
    * a vfio_pfn for.
    */
-  public long distinctPinnedPages(long pageSize) {
+  public long distinctPinnedPages() {
     TreeMap<Long, Long> lastByFirst = new TreeMap<>(Long::compareUnsigned);
-    for (DriverPins groupPins : pins.values()) {
-      for (DriverPin pin : groupPins.counts().keySet()) {
-        long first = pin.iova() - Long.remainderUnsigned(pin.iova(), pageSize);
-        long last = first + Integer.toUnsignedLong(pin.npage()) * pageSize - 1;
-        lastByFirst.merge(first, last, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
-      }
+    for (PinMultiset groupPins : pins.values()) {
+      groupPins.forEach(
+          (iova, npage, count) -> {
+            long first = iova - Long.remainderUnsigned(iova, pageSize);
+            long last = first + Integer.toUnsignedLong(npage) * pageSize - 1;
+            lastByFirst.merge(first, last, (a, b) -> Long.compareUnsigned(a, b) >= 0 ? a : b);
+          });
     }
     long pages = 0;
     long coveredLast = 0;
@@ -187,7 +197,7 @@ public final class ContainerState {
     fingerprint += hash(1, group, kind.getNumber());
     if (kind == GroupKind.EMULATED) {
       policies.put(group, policy);
-      pins.put(group, new DriverPins());
+      pins.put(group, new PinMultiset(pageSize));
     }
   }
 
@@ -199,9 +209,9 @@ public final class ContainerState {
     }
     fingerprint -= hash(1, group, kind.getNumber());
     policies.remove(group);
-    DriverPins released = pins.remove(group);
+    PinMultiset released = pins.remove(group);
     if (released != null) {
-      released.asList().forEach(pin -> fingerprint -= pinHash(group, pin));
+      released.forEach((iova, npage, count) -> fingerprint -= count * pinHash(group, iova, npage));
     }
   }
 
@@ -241,19 +251,19 @@ public final class ContainerState {
     add(around.slice(iova, around.last()));
   }
 
-  void addPin(int group, DriverPin pin) {
-    DriverPins groupPins = pins.get(group);
+  void addPin(int group, long iova, int npage) {
+    PinMultiset groupPins = pins.get(group);
     if (groupPins != null) {
-      groupPins.add(pin);
-      fingerprint += pinHash(group, pin);
+      groupPins.add(iova, npage);
+      fingerprint += pinHash(group, iova, npage);
     }
   }
 
-  /** Forgets one pin equal to {@code pin}, as a driver releasing exactly what it pinned. */
-  void removePin(int group, DriverPin pin) {
-    DriverPins groupPins = pins.get(group);
-    if (groupPins != null && groupPins.remove(pin)) {
-      fingerprint -= pinHash(group, pin);
+  /** Forgets one pin {@code (iova, npage)}, as a driver releasing exactly what it pinned. */
+  void removePin(int group, long iova, int npage) {
+    PinMultiset groupPins = pins.get(group);
+    if (groupPins != null && groupPins.remove(iova, npage)) {
+      fingerprint -= pinHash(group, iova, npage);
     }
   }
 
@@ -261,14 +271,18 @@ public final class ContainerState {
    * The drivers that unpin on a dma_unmap callback let go of every pin intersecting {@code [first,
    * last]}; drivers with the IGNORE policy keep theirs.
    */
-  void notifyUnmap(long first, long last, long pageSize) {
-    for (Map.Entry<Integer, DriverPins> entry : pins.entrySet()) {
-      if (policies.get(entry.getKey()) == UnmapPolicy.IGNORE || entry.getValue().isEmpty()) {
+  void notifyUnmap(long first, long last) {
+    for (Map.Entry<Integer, PinMultiset> entry : pins.entrySet()) {
+      int group = entry.getKey();
+      if (policies.get(group) == UnmapPolicy.IGNORE) {
         continue;
       }
-      for (DriverPin pin : entry.getValue().removeIntersecting(first, last, pageSize)) {
-        fingerprint -= pinHash(entry.getKey(), pin);
-      }
+      entry
+          .getValue()
+          .removeIntersecting(
+              first,
+              last,
+              (iova, npage, count) -> fingerprint -= count * pinHash(group, iova, npage));
     }
   }
 
@@ -277,8 +291,8 @@ public final class ContainerState {
         hash(hash(2, m.iova(), m.size()), m.vaddr(), m.pid()), m.read() ? 1 : 0, m.write() ? 1 : 0);
   }
 
-  private static long pinHash(int group, DriverPin pin) {
-    return hash(hash(3, group, pin.iova()), pin.npage(), 0);
+  private static long pinHash(int group, long iova, int npage) {
+    return hash(hash(3, group, iova), npage, 0);
   }
 
   /** splitmix64 over the inputs: good spread, so sums of hashes rarely collide. */

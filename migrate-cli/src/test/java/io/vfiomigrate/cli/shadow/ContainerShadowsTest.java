@@ -87,7 +87,7 @@ final class ContainerShadowsTest {
     }
 
     assertThat(b.container(1).fingerprint()).isEqualTo(a.container(1).fingerprint());
-    assertThat(a.container(1).distinctPinnedPages(4096)).isEqualTo(5);
+    assertThat(a.container(1).distinctPinnedPages()).isEqualTo(5);
   }
 
   private static ContainerShadows setUp(Semantics semantics) {
