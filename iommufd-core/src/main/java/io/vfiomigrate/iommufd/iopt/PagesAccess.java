@@ -6,14 +6,22 @@ package io.vfiomigrate.iommufd.iopt;
  * interval share one, counting {@code users}; overlapping intervals are separate.
  */
 final class PagesAccess {
+  /** Exact bounds, the key of {@link IoptPages}' index of accesses. */
+  record Bounds(long index, long lastIndex) {}
+
   private IntervalTree.Node<PagesAccess> node;
+  private Bounds bounds;
   int users;
 
-  void link(IntervalTree<PagesAccess> itree, long index, long lastIndex) {
-    node = itree.insert(index, lastIndex, this);
+  /** Inserts this access into the pages' access interval tree and exact-bounds index. */
+  void link(IoptPages pages, long index, long lastIndex) {
+    node = pages.accessItree.insert(index, lastIndex, this);
+    bounds = new Bounds(index, lastIndex);
+    pages.accessByBounds.put(bounds, this);
   }
 
-  void unlink(IntervalTree<PagesAccess> itree) {
-    itree.remove(node);
+  void unlink(IoptPages pages) {
+    pages.accessItree.remove(node);
+    pages.accessByBounds.remove(bounds);
   }
 }

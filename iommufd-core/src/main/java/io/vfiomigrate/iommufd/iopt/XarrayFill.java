@@ -38,7 +38,7 @@ final class XarrayFill {
     fillXarray(env, pages, startIndex, lastIndex, out);
     access = new PagesAccess();
     access.users = 1;
-    access.link(pages.accessItree, startIndex, lastIndex);
+    access.link(pages, startIndex, lastIndex);
     area.numAccesses++;
   }
 
@@ -60,7 +60,7 @@ final class XarrayFill {
     area.numAccesses--;
     access.users--;
     if (access.users == 0) {
-      access.unlink(pages.accessItree);
+      access.unlink(pages);
       unfillXarray(env, pages, startIndex, lastIndex);
     }
     return true;

@@ -182,6 +182,7 @@ final class AccountingComparer {
     if (cap) {
       return new Explanation(
           Rule.CAP_IPC_LOCK,
+          () ->
           "pid "
               + pid
               + " has CAP_IPC_LOCK: type1 skips the limit check but still counts VmLck; iommufd"
@@ -191,6 +192,7 @@ final class AccountingComparer {
     if (comparison.rightUserMode()) {
       return new Explanation(
           Rule.PER_USER_ACCOUNTING,
+          () ->
           "iommufd's USER accounting charges user_struct->locked_vm of uid "
               + uid(l.getPid())
               + ", not mm->locked_vm: VmLck of pid "
@@ -214,6 +216,7 @@ final class AccountingComparer {
     }
     return new Explanation(
         Rule.PINNED_VM_IOMMUFD_ONLY,
+        () ->
         "type1 never moves mm->pinned_vm; iommufd adds every page it pins to the mapper's VmPin"
             + " in every accounting mode (both sides charge pid "
             + Integer.toUnsignedString(l.getPid())
@@ -262,8 +265,9 @@ final class AccountingComparer {
     if (expected == leftEquivalent) {
       return new Explanation(
           Rule.PER_USER_ACCOUNTING,
+          () ->
           "type1 never charges user_struct->locked_vm; iommufd's USER accounting charges the "
-              + expected
+              + r.getLockedVmPages()
               + " pages of "
               + who
               + "'s processes there",
@@ -280,6 +284,7 @@ final class AccountingComparer {
     }
     return new Explanation(
         Rule.DOUBLE_PIN_REFS,
+        () ->
         "type1 pins "
             + extra
             + " pages twice: once for the IOMMU domain and once for the mdev's"

@@ -55,22 +55,19 @@ final class ChargeTracker {
       origins[component] = null;
       return null;
     }
-    String amount = subject + " differ by " + signed(difference) + " pages";
+    Origin since = origins[component];
     if (difference == before) {
-      return Explanation.follows(origins[component], amount);
+      return Explanation.follows(since, () -> amount(subject, difference, 0, null));
     }
     long change = difference - before;
-    if (before != 0 && origins[component] != null) {
-      amount +=
-          " (" + signed(before) + " before this step, since " + origins[component].describe() + ")";
-    }
+    Origin earlier = before != 0 ? since : null;
     Explanation explanation;
     if (stepCause != null && stepCause.explained()) {
       if (bound >= 0 && Long.compareUnsigned(Math.abs(change), bound) > 0) {
         explanation =
             Explanation.unexplained(
                 context.step,
-                amount
+                amount(subject, difference, before, earlier)
                     + ": the difference moved by "
                     + signed(change)
                     + " pages, more than the "
@@ -78,22 +75,40 @@ final class ChargeTracker {
                     + " pages of the event");
       } else {
         explanation =
-            new Explanation(stepCause.rule(), stepCause.text() + "; " + amount, stepCause.origin());
+            new Explanation(
+                stepCause.rule(),
+                () -> stepCause.text() + "; " + amount(subject, difference, before, earlier),
+                stepCause.origin());
       }
     } else if (touched != null) {
       explanation =
-          Explanation.follows(touched, amount + ", changed at this step on a state that differs");
+          Explanation.follows(
+              touched,
+              () ->
+                  amount(subject, difference, before, earlier)
+                      + ", changed at this step on a state that differs");
     } else {
       explanation =
           Explanation.unexplained(
               context.step,
-              amount
+              amount(subject, difference, before, earlier)
                   + ": this step changed the difference by "
                   + signed(change)
                   + " pages and no rule explains it");
     }
     origins[component] = explanation.origin();
     return explanation;
+  }
+
+  /**
+   * {@code the pages charged to pid 7 differ by +3 pages}, with how it stood before this step and
+   * since when if {@code earlier} is known.
+   */
+  private static String amount(String subject, long difference, long before, @Nullable Origin earlier) {
+    String amount = subject + " differ by " + signed(difference) + " pages";
+    return earlier == null
+        ? amount
+        : amount + " (" + signed(before) + " before this step, since " + earlier.describe() + ")";
   }
 
   static String signed(long value) {

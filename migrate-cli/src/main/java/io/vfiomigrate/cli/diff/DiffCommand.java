@@ -153,10 +153,10 @@ public final class DiffCommand implements Subcommand {
               header,
               comparison,
               DiffEngine.Fields.ALL,
-              (divergence, event) -> {
-                summary.divergence(divergence, event);
+              (finding, event) -> {
+                summary.divergence(finding.step(), finding.rule(), finding::divergence, event);
                 if (json != null) {
-                  json.divergence(divergence);
+                  json.divergence(finding.divergence());
                 }
               });
       Optional<KernelBug> leftBug;

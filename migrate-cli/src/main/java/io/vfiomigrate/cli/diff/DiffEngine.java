@@ -12,6 +12,7 @@ import io.vfiomigrate.proto.TraceHeader;
 import io.vfiomigrate.proto.Type1Event;
 import io.vfiomigrate.trace.IndexedEvent;
 import io.vfiomigrate.trace.TraceHeaders;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -109,19 +110,29 @@ public final class DiffEngine {
   }
 
   private void emitCounter(String field, long left, long right, Explanation explanation) {
-    emit(field, Long.toUnsignedString(left), Long.toUnsignedString(right), explanation);
+    emit(field, () -> Long.toUnsignedString(left), () -> Long.toUnsignedString(right), explanation);
   }
 
   private void emit(String field, String left, String right, Explanation explanation) {
+    emit(field, () -> left, () -> right, explanation);
+  }
+
+  private void emit(
+      String field, Supplier<String> left, Supplier<String> right, Explanation explanation) {
+    long step = currentStep;
     sink.accept(
-        Divergence.newBuilder()
-            .setStep((int) currentStep)
-            .setField(field)
-            .setLeft(left)
-            .setRight(right)
-            .setRule(explanation.ruleId())
-            .setExplanation(explanation.text())
-            .build(),
+        new Finding(
+            step,
+            explanation.ruleId(),
+            () ->
+                Divergence.newBuilder()
+                    .setStep((int) step)
+                    .setField(field)
+                    .setLeft(left.get())
+                    .setRight(right.get())
+                    .setRule(explanation.ruleId())
+                    .setExplanation(explanation.text())
+                    .build()),
         current);
   }
 }

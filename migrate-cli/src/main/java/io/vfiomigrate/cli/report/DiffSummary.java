@@ -6,9 +6,11 @@ import io.vfiomigrate.proto.Divergence;
 import io.vfiomigrate.proto.Type1Event;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * What a diff found, for the human and HTML reports: every divergence counted by rule, the first
@@ -30,7 +32,7 @@ public final class DiffSummary {
   private final int limit;
   private final long pageSize;
   private final List<Kept> kept = new ArrayList<>();
-  private final Map<String, long[]> byRule = new TreeMap<>();
+  private final Map<String, long[]> byRule = new HashMap<>();
   private long total;
   private long unexplained;
   private long firstUnexplained = -1;
@@ -47,25 +49,27 @@ public final class DiffSummary {
     steps++;
   }
 
-  public void divergence(Divergence divergence, Type1Event event) {
+  /**
+   * Counts the divergence of {@code step} explained by {@code rule} (empty: unexplained); keeps it,
+   * built by {@code divergence}, while fewer than the limit are kept.
+   */
+  public void divergence(
+      long step, String rule, Supplier<Divergence> divergence, Type1Event event) {
     total++;
-    if (divergence.getStep() != lastStep) {
+    if (step != lastStep) {
       divergentSteps++;
-      lastStep = divergence.getStep();
+      lastStep = step;
     }
-    if (divergence.getRule().isEmpty()) {
+    if (rule.isEmpty()) {
       unexplained++;
       if (firstUnexplained < 0) {
-        firstUnexplained = divergence.getStep();
+        firstUnexplained = step;
       }
     } else {
-      long[] count =
-          byRule.computeIfAbsent(
-              divergence.getRule(), rule -> new long[] {0, divergence.getStep()});
-      count[0]++;
+      byRule.computeIfAbsent(rule, r -> new long[] {0, step})[0]++;
     }
     if (kept.size() < limit) {
-      kept.add(new Kept(divergence, EventText.describe(event, pageSize)));
+      kept.add(new Kept(divergence.get(), EventText.describe(event, pageSize)));
     }
   }
 
@@ -92,7 +96,8 @@ public final class DiffSummary {
   /** Rules by id, with their counts. */
   public List<RuleCount> byRule() {
     List<RuleCount> counts = new ArrayList<>();
-    byRule.forEach((rule, count) -> counts.add(new RuleCount(rule, count[0], count[1])));
+    new TreeMap<>(byRule)
+        .forEach((rule, count) -> counts.add(new RuleCount(rule, count[0], count[1])));
     return counts;
   }
 

@@ -243,7 +243,7 @@ final class DiffEngineTest {
             trace.getHeader(),
             Comparison.againstIommufd(Accounting.USER),
             DiffEngine.Fields.ALL,
-            (d, e) -> divergences.add(d));
+            (f, e) -> divergences.add(f.divergence()));
     for (int i = 0; i < events.length; i++) {
       boolean unmap = trace.getEvents(i).hasUnmapDma();
       boolean crash = unmap && unmapAll == -1;

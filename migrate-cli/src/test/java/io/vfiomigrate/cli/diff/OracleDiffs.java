@@ -37,7 +37,7 @@ final class OracleDiffs {
             events.getHeader(),
             comparison(right),
             DiffEngine.Fields.TASKS,
-            (d, e) -> divergences.add(d));
+            (f, e) -> divergences.add(f.divergence()));
     for (int i = 0; i < left.size(); i++) {
       engine.accept(
           new IndexedEvent(i, events.getEvents(i)), left.get(i), change.apply(other.get(i)));

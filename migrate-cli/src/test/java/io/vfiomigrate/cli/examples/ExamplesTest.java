@@ -155,7 +155,7 @@ final class ExamplesTest {
             trace.getHeader(),
             Comparison.againstIommufd(Accounting.USER),
             DiffEngine.Fields.ALL,
-            (d, e) -> divergences.add(d));
+            (f, e) -> divergences.add(f.divergence()));
     for (int i = 0; i < trace.getEventsCount(); i++) {
       engine.accept(new IndexedEvent(i, trace.getEvents(i)), left.get(i), right.get(i));
     }
