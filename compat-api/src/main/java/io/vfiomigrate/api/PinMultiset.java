@@ -172,6 +172,9 @@ public final class PinMultiset {
   private boolean intersects(int slot, long first, long last) {
     long iova = iovas[slot];
     long bytes = bytes(npages[slot]);
+    if (bytes == 0) {
+      return false; // a pin of no pages (which the backends refuse) holds nothing
+    }
     // bytes() saturated (MAX is never an exact length): the pin reaches the end of the space even
     // from IOVA 0, where iova + bytes - 1 would not overflow and would stop one byte short.
     long pinLast = bytes == U64.MAX || U64.lastOverflows(iova, bytes) ? U64.MAX : iova + bytes - 1;
