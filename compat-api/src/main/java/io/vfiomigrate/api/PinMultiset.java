@@ -9,8 +9,8 @@ import java.util.List;
  * range more than once and must release each pin with exactly the {@code (iova, npage)} it took.
  * Single-threaded.
  *
- * <p>An open-addressing hash table of primitive arrays (linear probing, backward-shift deletion,
- * at most half full), hashed by IOVA alone so that every pin starting at one IOVA lies in one probe
+ * <p>An open-addressing hash table of primitive arrays (linear probing, backward-shift deletion, at
+ * most half full), hashed by IOVA alone so that every pin starting at one IOVA lies in one probe
  * run: taking and releasing a pin is O(1) without allocation, which is what a KVMGT-style churn of
  * single-page pins needs. Which pins intersect a range (the dma_unmap callback's question) is
  * answered by probing each page that a pin reaching into the range may start at, or by a scan of
@@ -41,8 +41,10 @@ public final class PinMultiset {
   private int[] counts = new int[MIN_CAPACITY];
   private int distinct;
   private long total;
+
   /** The longest pin ever added, in bytes: how far below a range a pin may start and reach in. */
   private long maxPinBytes;
+
   /** Whether a pin ever started off a page boundary, which page-by-page probing would miss. */
   private boolean unalignedSeen;
 
@@ -181,7 +183,9 @@ public final class PinMultiset {
     return U64.lessOrEqual(iova, last) && U64.lessOrEqual(first, pinLast);
   }
 
-  /** {@code npage} pages in bytes, saturating: a pin cannot reach past the end of the IOVA space. */
+  /**
+   * {@code npage} pages in bytes, saturating: a pin cannot reach past the end of the IOVA space.
+   */
   private long bytes(int npage) {
     long pages = Integer.toUnsignedLong(npage);
     return pages > Long.divideUnsigned(U64.MAX, pageSize) ? U64.MAX : pages * pageSize;
@@ -244,7 +248,8 @@ public final class PinMultiset {
 
   /** Fibonacci hashing: the top bits of the product spread page-aligned IOVAs evenly. */
   private int home(long iova) {
-    return (int) ((iova * 0x9e3779b97f4a7c15L) >>> (64 - Integer.numberOfTrailingZeros(counts.length)));
+    return (int)
+        ((iova * 0x9e3779b97f4a7c15L) >>> (64 - Integer.numberOfTrailingZeros(counts.length)));
   }
 
   private int next(int slot) {

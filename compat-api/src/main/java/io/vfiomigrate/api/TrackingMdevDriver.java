@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * An mdev driver that remembers the pins it took, as real drivers do (KVMGT's GGTT entries,
- * vfio-ccw's channel programs), so that its dma_unmap callback can release them. Pins are
- * released with exactly the {@code (iova, npage)} they were taken with, which iommufd
- * requires. Single-threaded, like one driver instance.
+ * vfio-ccw's channel programs), so that its dma_unmap callback can release them. Pins are released
+ * with exactly the {@code (iova, npage)} they were taken with, which iommufd requires.
+ * Single-threaded, like one driver instance.
  *
  * <p>The pins are a {@link PinMultiset}: pinning and unpinning are O(1), and a callback finds the
  * pins it must release without looking at the others. Released pins go back in IOVA order, as a
@@ -37,8 +37,8 @@ public final class TrackingMdevDriver implements MdevDriver {
   }
 
   /**
-   * Unpins through {@code device} and forgets one matching pin. The unpin is passed on even if
-   * the driver never took that pin, so that the backend sees what a buggy driver does.
+   * Unpins through {@code device} and forgets one matching pin. The unpin is passed on even if the
+   * driver never took that pin, so that the backend sees what a buggy driver does.
    */
   public void unpin(VfioDevice device, long iova, int npage) {
     held.remove(iova, npage);
@@ -53,7 +53,8 @@ public final class TrackingMdevDriver implements MdevDriver {
     }
     long last = U64.lastOverflows(iova, length) ? U64.MAX : iova + length - 1;
     List<Pin> released = new ArrayList<>();
-    held.removeIntersecting(iova, last, (pinIova, npage, count) -> addCopies(released, pinIova, npage, count));
+    held.removeIntersecting(
+        iova, last, (pinIova, npage, count) -> addCopies(released, pinIova, npage, count));
     for (Pin pin : released) {
       device.unpinPages(pin.iova(), pin.npage());
     }

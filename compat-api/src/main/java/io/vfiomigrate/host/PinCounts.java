@@ -1,23 +1,24 @@
 package io.vfiomigrate.host;
 
 /**
- * FOLL_PIN counts of the pages of one VMA, indexed by page within the VMA and stored as
- * maximal segments of equal non-zero count. Pinning a whole VMA, whatever its physical layout,
- * is one segment; state grows only where pins of different extents interleave.
+ * FOLL_PIN counts of the pages of one VMA, indexed by page within the VMA and stored as maximal
+ * segments of equal non-zero count. Pinning a whole VMA, whatever its physical layout, is one
+ * segment; state grows only where pins of different extents interleave.
  *
  * <p>A change of {@code [first, last]} reads the segments it touches (those intersecting {@code
  * [first - 1, last + 1]}: a neighbour of equal count merges), computes the window's new segments,
  * and splices them in ({@link SortedSegments}): one read and one splice whatever the case, and
  * nothing changes until the whole window has been checked.
  *
- * <p>Invariants: segments are disjoint, non-empty, hold counts above zero, and adjacent
- * segments have different counts.
+ * <p>Invariants: segments are disjoint, non-empty, hold counts above zero, and adjacent segments
+ * have different counts.
  */
 final class PinCounts {
   /** The change in totals caused by one {@link #add}. */
   record Delta(long pinnedPages, long pinRefs) {}
 
   private final SortedSegments segments;
+
   /** Scratch of {@link #add} and {@link #requireAtLeast}: this VMA's state is single-threaded. */
   private final SegmentBuffer old = new SegmentBuffer();
 
@@ -105,7 +106,12 @@ final class PinCounts {
     StringBuilder out = new StringBuilder();
     segments.forEach(
         (first, last, count) ->
-            out.append('[').append(first).append(',').append(last).append("]x").append(count)
+            out.append('[')
+                .append(first)
+                .append(',')
+                .append(last)
+                .append("]x")
+                .append(count)
                 .append(' '));
     return out.toString().trim();
   }
@@ -116,8 +122,8 @@ final class PinCounts {
   }
 
   /**
-   * @throws IllegalStateException unless every page of {@code [first, last]} has at least
-   *     {@code minimum} pins
+   * @throws IllegalStateException unless every page of {@code [first, last]} has at least {@code
+   *     minimum} pins
    */
   void requireAtLeast(long first, long last, long minimum) {
     segments.read(first, last, old);

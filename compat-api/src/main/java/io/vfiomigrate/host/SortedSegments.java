@@ -10,13 +10,13 @@ import java.util.Arrays;
  * thousands of scattered single-page pins (KVMGT) made of a {@code TreeMap}.
  *
  * <p>Every change is a splice, {@link #replace}: the segments of a window give way to new ones.
- * Inside one leaf that is an array shift; a leaf that would overflow, or a window across leaves,
- * is rebuilt into as few leaves as hold it; a leaf that falls below a quarter full is joined with
- * a neighbour when both fit in half a leaf.
+ * Inside one leaf that is an array shift; a leaf that would overflow, or a window across leaves, is
+ * rebuilt into as few leaves as hold it; a leaf that falls below a quarter full is joined with a
+ * neighbour when both fit in half a leaf.
  *
  * <p>Invariants: segments are disjoint and sorted across leaves; no leaf is empty or above {@code
- * leafCapacity}; {@code leafFirsts[i]} is the first index of leaf {@code i}'s first segment;
- * {@link #size} counts the segments.
+ * leafCapacity}; {@code leafFirsts[i]} is the first index of leaf {@code i}'s first segment; {@link
+ * #size} counts the segments.
  */
 final class SortedSegments {
   static final int LEAF_CAPACITY = 128;

@@ -92,7 +92,10 @@ class TrackingMdevDriverTest {
     driver.pin(device, 0x1000, 1, Prot.READ);
     assertThat(driver.pins())
         .containsExactly(
-            new Pin(0x1000, 1), new Pin(0x3000, 1), new Pin(0x3000, 1), new Pin(0x3000, 2),
+            new Pin(0x1000, 1),
+            new Pin(0x3000, 1),
+            new Pin(0x3000, 1),
+            new Pin(0x3000, 2),
             new Pin(-P, 1));
 
     driver.unpin(device, 0x3000, 2);

@@ -183,21 +183,21 @@ final class AccountingComparer {
       return new Explanation(
           Rule.CAP_IPC_LOCK,
           () ->
-          "pid "
-              + pid
-              + " has CAP_IPC_LOCK: type1 skips the limit check but still counts VmLck; iommufd"
-              + " maps with accounting NONE (no VmLck, no per-user charge, VmPin still counts)",
+              "pid "
+                  + pid
+                  + " has CAP_IPC_LOCK: type1 skips the limit check but still counts VmLck; iommufd"
+                  + " maps with accounting NONE (no VmLck, no per-user charge, VmPin still counts)",
           null);
     }
     if (comparison.rightUserMode()) {
       return new Explanation(
           Rule.PER_USER_ACCOUNTING,
           () ->
-          "iommufd's USER accounting charges user_struct->locked_vm of uid "
-              + uid(l.getPid())
-              + ", not mm->locked_vm: VmLck of pid "
-              + pid
-              + " stays 0",
+              "iommufd's USER accounting charges user_struct->locked_vm of uid "
+                  + uid(l.getPid())
+                  + ", not mm->locked_vm: VmLck of pid "
+                  + pid
+                  + " stays 0",
           null);
     }
     return charge != null ? charge : inconsistent("VmLck differs although the charged pages agree");
@@ -217,12 +217,12 @@ final class AccountingComparer {
     return new Explanation(
         Rule.PINNED_VM_IOMMUFD_ONLY,
         () ->
-        "type1 never moves mm->pinned_vm; iommufd adds every page it pins to the mapper's VmPin"
-            + " in every accounting mode (both sides charge pid "
-            + Integer.toUnsignedString(l.getPid())
-            + " "
-            + r.getPinnedVmPages()
-            + " pages)",
+            "type1 never moves mm->pinned_vm; iommufd adds every page it pins to the mapper's VmPin"
+                + " in every accounting mode (both sides charge pid "
+                + Integer.toUnsignedString(l.getPid())
+                + " "
+                + r.getPinnedVmPages()
+                + " pages)",
         null);
   }
 
@@ -266,11 +266,11 @@ final class AccountingComparer {
       return new Explanation(
           Rule.PER_USER_ACCOUNTING,
           () ->
-          "type1 never charges user_struct->locked_vm; iommufd's USER accounting charges the "
-              + r.getLockedVmPages()
-              + " pages of "
-              + who
-              + "'s processes there",
+              "type1 never charges user_struct->locked_vm; iommufd's USER accounting charges the "
+                  + r.getLockedVmPages()
+                  + " pages of "
+                  + who
+                  + "'s processes there",
           null);
     }
     return firstCause != null
@@ -285,10 +285,10 @@ final class AccountingComparer {
     return new Explanation(
         Rule.DOUBLE_PIN_REFS,
         () ->
-        "type1 pins "
-            + extra
-            + " pages twice: once for the IOMMU domain and once for the mdev's"
-            + " vfio_pfn; iommufd pins a page once whoever holds it",
+            "type1 pins "
+                + extra
+                + " pages twice: once for the IOMMU domain and once for the mdev's"
+                + " vfio_pfn; iommufd pins a page once whoever holds it",
         null);
   }
 

@@ -104,7 +104,8 @@ final class ChargeTracker {
    * {@code the pages charged to pid 7 differ by +3 pages}, with how it stood before this step and
    * since when if {@code earlier} is known.
    */
-  private static String amount(String subject, long difference, long before, @Nullable Origin earlier) {
+  private static String amount(
+      String subject, long difference, long before, @Nullable Origin earlier) {
     String amount = subject + " differ by " + signed(difference) + " pages";
     return earlier == null
         ? amount

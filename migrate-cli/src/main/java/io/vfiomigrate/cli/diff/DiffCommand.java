@@ -13,7 +13,6 @@ import io.vfiomigrate.cli.replay.Backends;
 import io.vfiomigrate.cli.replay.EventReplay;
 import io.vfiomigrate.cli.replay.HostConfigs;
 import io.vfiomigrate.cli.replay.ReplayPipeline;
-import io.vfiomigrate.cli.report.AtomicText;
 import io.vfiomigrate.cli.report.CounterSeries;
 import io.vfiomigrate.cli.report.DiffSummary;
 import io.vfiomigrate.cli.report.DiffText;
@@ -22,12 +21,14 @@ import io.vfiomigrate.cli.report.HtmlReport;
 import io.vfiomigrate.host.HostConfig;
 import io.vfiomigrate.proto.StepResult;
 import io.vfiomigrate.proto.TraceHeader;
+import io.vfiomigrate.trace.AtomicOutputFile;
 import io.vfiomigrate.trace.FileKind;
 import io.vfiomigrate.trace.IndexedEvent;
 import io.vfiomigrate.trace.TraceFormatException;
 import io.vfiomigrate.trace.TraceHeaders;
 import io.vfiomigrate.trace.TraceReader;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -124,7 +125,7 @@ public final class DiffCommand implements Subcommand {
     int shown = shown(line);
     Path html = line.hasOption(HTML) ? Path.of(line.getOptionValue(HTML)) : null;
     if (html != null) {
-      AtomicText.checkTarget(html, List.of(input));
+      AtomicOutputFile.checkTarget(html, List.of(input));
     }
     backends.require(Backends.TYPE1, "--against");
     backends.require(comparison.right(), "--against");
@@ -186,10 +187,11 @@ public final class DiffCommand implements Subcommand {
       reportBug(io, file, comparison.left(), leftBug);
       reportBug(io, file, comparison.right(), rightBug);
       if (html != null) {
-        AtomicText.write(
+        AtomicOutputFile.write(
             html,
             HtmlReport.render(
-                file, comparison.left(), comparison.right(), summary, series, pageSize),
+                    file, comparison.left(), comparison.right(), summary, series, pageSize)
+                .getBytes(StandardCharsets.UTF_8),
             List.of(input));
       }
       if (summary.unexplained() > 0 && json != null) {

@@ -63,6 +63,7 @@ public final class ReplayPipeline implements AutoCloseable {
   private boolean readAll;
   private List<IndexedEvent> events = List.of();
   private final List<ReplayWorker.Steps> answers = new ArrayList<>();
+
   /** The current event's place in {@link #events}; -1 before the batch's first. */
   private int position = -1;
 

@@ -31,16 +31,18 @@ final class ReplayWorker {
 
   private final EventReplay replay;
   private final ThreadPoolExecutor executor;
+
   /** The executor's one thread, for {@link #join}. */
   private @Nullable Thread thread;
+
   /** Set by the first failure; the replay's state is unknown after it, so nothing more runs. */
   private @Nullable Throwable failure;
 
   /**
    * Starts the thread.
    *
-   * @param capacity batches that may wait for the thread: the pipeline never has more in flight,
-   *     so a rejected batch is a bug of the pipeline, not a reason to block
+   * @param capacity batches that may wait for the thread: the pipeline never has more in flight, so
+   *     a rejected batch is a bug of the pipeline, not a reason to block
    */
   ReplayWorker(EventReplay replay, int capacity) {
     this.replay = replay;
@@ -82,7 +84,9 @@ final class ReplayWorker {
     List<StepResult> steps = new ArrayList<>(batch.size());
     try {
       for (int i = 0;
-          i < batch.size() && failure == null && replay.bug().isEmpty()
+          i < batch.size()
+              && failure == null
+              && replay.bug().isEmpty()
               // Stopped: nobody will read the rest of this batch.
               && !Thread.currentThread().isInterrupted();
           i++) {

@@ -80,7 +80,8 @@ public final class ContainerState {
     List<DriverPin> list = new ArrayList<>();
     if (groupPins != null) {
       groupPins.forEach(
-          (iova, npage, count) -> list.addAll(Collections.nCopies(count, new DriverPin(iova, npage))));
+          (iova, npage, count) ->
+              list.addAll(Collections.nCopies(count, new DriverPin(iova, npage))));
     }
     return list;
   }

@@ -221,8 +221,8 @@ final class ReplayPipelineTest {
   }
 
   /**
-   * A trace of {@code events} containerOpen events of pid 100; event {@code unreadable} (if not
-   * -1) has a field the schema lacks.
+   * A trace of {@code events} containerOpen events of pid 100; event {@code unreadable} (if not -1)
+   * has a field the schema lacks.
    */
   private TraceReader trace(int events, int unreadable) throws IOException {
     String body =
@@ -287,8 +287,7 @@ final class ReplayPipelineTest {
         bug = new KernelBug("scripted", "at event " + bugAt);
         errno = Outcomes.BUG;
       }
-      return Snapshots.step(
-          event.index(), name, errno, 0, AccountingSnapshot.getDefaultInstance());
+      return Snapshots.step(event.index(), name, errno, 0, AccountingSnapshot.getDefaultInstance());
     }
 
     @Override
