@@ -10,12 +10,12 @@ import java.util.List;
  * Single-threaded.
  *
  * <p>An open-addressing hash table of primitive arrays (linear probing, backward-shift deletion, at
- * most half full), hashed by IOVA alone so that every pin starting at one IOVA lies in one probe
- * run: taking and releasing a pin is O(1) without allocation, which is what a KVMGT-style churn of
- * single-page pins needs. Which pins intersect a range (the dma_unmap callback's question) is
- * answered by probing each page that a pin reaching into the range may start at, or by a scan of
- * the table when that is cheaper; either way the pins come out sorted by unsigned IOVA, then by
- * length.
+ * most half full and, past its minimum size, at least an eighth), hashed by IOVA alone so that
+ * every pin starting at one IOVA lies in one probe run: taking and releasing a pin is O(1) without
+ * allocation, which is what a KVMGT-style churn of single-page pins needs. Which pins intersect a
+ * range (the dma_unmap callback's question) is answered by probing each page that a pin reaching
+ * into the range may start at, or by a scan of the table when that is cheaper; either way the pins
+ * come out sorted by unsigned IOVA, then by length.
  *
  * <p>Invariants: a slot is free exactly when its count is 0; {@link #distinct()} is the number of
  * used slots and {@link #total()} the sum of their counts; every used slot is reachable from the
@@ -211,7 +211,8 @@ public final class PinMultiset {
 
   /**
    * Frees {@code slot} and shifts later members of its probe run back, so that no run is broken by
-   * the hole (deletion without tombstones).
+   * the hole (deletion without tombstones). A table left less than an eighth full is halved, so
+   * that a burst of pins does not keep its memory, nor make every later scan pay for it.
    */
   private void vacate(int slot) {
     distinct--;
@@ -227,6 +228,9 @@ public final class PinMultiset {
       }
     }
     counts[hole] = 0;
+    if (counts.length > MIN_CAPACITY && 8 * distinct < counts.length) {
+      resize(counts.length / 2);
+    }
   }
 
   private void resize(int capacity) {
